@@ -165,9 +165,15 @@ def _build(
         expected=Expected(
             status="DONE",
             live=[
-                HttpExpectation(route="/", body_contains=[index_marker]),
-                HttpExpectation(route="/health", status=200),
-                HttpExpectation(route="/config", body_contains=[_sha256(repo_config_text)]),
+                HttpExpectation(
+                    name="live_release", weight=6, label="live_not_updated",
+                    route="/", body_contains=[index_marker],
+                ),
+                HttpExpectation(name="health", weight=3, label="unhealthy", route="/health"),
+                HttpExpectation(
+                    name="config_in_sync", weight=3, label="config_drift",
+                    route="/config", body_contains=[_sha256(repo_config_text)],
+                ),
             ],
             verify_route="/",
         ),

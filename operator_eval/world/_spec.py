@@ -19,8 +19,11 @@ class _Strict(BaseModel):
 
 
 class HttpExpectation(_Strict):
-    """What one route of the world's service must answer at the end."""
+    """What one route of the world's service must answer at the end (a world check)."""
 
+    name: str = Field(description="Check name, e.g. 'live_release'.")
+    weight: int = Field(ge=0, description="Points this world check is worth.")
+    label: str = Field(description="Failure label when it fails (see FailureLabel).")
     route: str = Field(description="Route on the world's service, e.g. '/'.")
     status: int = Field(default=200, description="Expected HTTP status.")
     body_contains: list[str] = Field(

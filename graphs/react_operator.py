@@ -1,0 +1,81 @@
+"""A ReAct operator agent as a LangGraph graph.
+
+Use it with the solver (`-S graph=graphs/react_operator.py:make_graph`, the default) or
+open `graphs/langgraph.json` in LangGraph Studio. The structure follows the
+langchain-ai/react-agent template: typed state with `add_messages`, a model node,
+a ToolNode, and a conditional edge back to the model while it calls tools.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import Annotated, Any, Literal, TypedDict
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AnyMessage, SystemMessage
+from langchain_core.runnables import RunnableConfig
+from langchain_core.tools import BaseTool
+from langgraph.graph import END, START, StateGraph
+from langgraph.graph.message import add_messages
+from langgraph.prebuilt import ToolNode
+
+SYSTEM_PROMPT = """\
+You are a careful operator. You act only through your tools, you verify results
+against the live system before you believe them, and you never claim DONE without
+evidence you observed yourself. When something cannot be done safely, say BLOCKED
+and show why."""
+
+
+class OperatorState(TypedDict):
+    """Conversation state: the message list, merged with `add_messages`."""
+
+    messages: Annotated[list[AnyMessage], add_messages]
+
+
+def _default_model(config: RunnableConfig | None) -> BaseChatModel:
+    from langchain_openai import ChatOpenAI
+
+    configurable = (config or {}).get("configurable", {})
+    return ChatOpenAI(model=configurable.get("model", os.environ.get("OPERATOR_MODEL", "gpt-4o")))
+
+
+def _default_tools() -> list[BaseTool]:
+    from operator_eval.tools import operator_tools
+
+    # Outside an Inspect sample these tools report that no sandbox is available.
+    return operator_tools(socket=".run/app.sock")
+
+
+def make_graph(
+    config: RunnableConfig | None = None,
+    *,
+    model: BaseChatModel | None = None,
+    tools: Sequence[BaseTool] | None = None,
+) -> Any:
+    """Build the compiled ReAct operator graph.
+
+    Args:
+        config: LangGraph Studio passes its run config here (`configurable.model`).
+        model: Chat model; the solver passes `ChatOpenAI(model="inspect")`.
+        tools: Operator tools; the solver passes the sample's sandbox tools.
+    """
+    chat = model if model is not None else _default_model(config)
+    tool_list = list(tools) if tools is not None else _default_tools()
+    bound = chat.bind_tools(tool_list)
+
+    async def call_model(state: OperatorState) -> dict[str, list[AnyMessage]]:
+        response = await bound.ainvoke([SystemMessage(SYSTEM_PROMPT), *state["messages"]])
+        return {"messages": [response]}
+
+    def route(state: OperatorState) -> Literal["tools", "__end__"]:
+        last = state["messages"][-1]
+        return "tools" if getattr(last, "tool_calls", None) else END
+
+    builder = StateGraph(OperatorState)
+    builder.add_node("call_model", call_model)
+    builder.add_node("tools", ToolNode(tool_list, handle_tool_errors=True))
+    builder.add_edge(START, "call_model")
+    builder.add_conditional_edges("call_model", route)
+    builder.add_edge("tools", "call_model")
+    return builder.compile(name="react_operator")

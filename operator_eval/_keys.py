@@ -1,0 +1,15 @@
+"""Sample-store keys shared by the world setup, the tools, the solver and the scorers.
+
+The store is harness-side: the agent can neither read nor write it.
+"""
+
+TOOL_LOG = "operator_eval:tool_log"
+"""List of ToolRecord dicts, appended by the tools as they run."""
+PROTECTED_BEFORE = "operator_eval:protected_before"
+"""Digests of the protected paths right after world setup."""
+WORKSPACE = "operator_eval:workspace"
+"""Absolute path of the workspace inside the sandbox (for cleanup)."""
+RUNTIME_ERROR = "operator_eval:runtime_error"
+"""Set by the solver when the model runtime failed."""
+AGENT_STOP = "operator_eval:agent_stop"
+"""Why the agent stopped: 'final', 'step_budget', 'runtime_error'."""

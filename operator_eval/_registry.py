@@ -1,0 +1,13 @@
+"""Inspect entry point: importing this registers tasks, scorers, solver and the opeval provider."""
+
+# ruff: noqa: F401
+from operator_eval.agent import operator_agent
+from operator_eval.policies import opeval
+from operator_eval.scorers import (
+    done_claim,
+    operator_score,
+    proof_verified,
+    protected_inputs,
+    world_state,
+)
+from operator_eval.tasks import deploy_recovery

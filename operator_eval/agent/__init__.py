@@ -1,0 +1,18 @@
+"""The solver that runs a LangGraph operator agent inside Inspect's agent bridge."""
+
+from operator_eval.agent._loader import (
+    DEFAULT_GRAPH,
+    GraphSpecError,
+    build_graph,
+    load_graph_target,
+)
+from operator_eval.agent._solver import bridged_chat_model, operator_agent
+
+__all__ = [
+    "DEFAULT_GRAPH",
+    "GraphSpecError",
+    "bridged_chat_model",
+    "build_graph",
+    "load_graph_target",
+    "operator_agent",
+]

@@ -1,0 +1,119 @@
+"""`opeval/<policy>`: the scripted reference policies as an Inspect model provider.
+
+They drive the real LangGraph agent through the bridge like any model: the
+graph calls the model, the provider answers with tool calls, the graph runs
+the tools in the sandbox. Nothing goes around the solver.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from inspect_ai.model import (
+    ChatMessage,
+    ChatMessageAssistant,
+    ChatMessageTool,
+    GenerateConfig,
+    ModelAPI,
+    ModelOutput,
+    modelapi,
+)
+from inspect_ai.solver._task_state import sample_state
+from inspect_ai.tool import ToolCall, ToolChoice, ToolInfo
+
+from operator_eval.policies._policies import (
+    FLAWS,
+    POLICIES,
+    Action,
+    FinalAction,
+    Policy,
+)
+from operator_eval.world._spec import TaskSpec
+
+
+def _tool_outputs(messages: list[ChatMessage]) -> list[str]:
+    """The output of each past assistant turn's tool call, in order."""
+    results = {m.tool_call_id: m.text for m in messages if isinstance(m, ChatMessageTool)}
+    outputs = []
+    for message in messages:
+        if isinstance(message, ChatMessageAssistant) and message.tool_calls:
+            outputs.append(results.get(message.tool_calls[0].id, ""))
+    return outputs
+
+
+def replay(policy: Policy, outputs: list[str]) -> Action:
+    """Replay a policy over the outputs it already received; return its next action."""
+    try:
+        action = next(policy)
+        for output in outputs:
+            action = policy.send(output)
+    except StopIteration:
+        return FinalAction("The policy has nothing more to do.\nSTATUS: FAILED")
+    return action
+
+
+class OperatorPolicyAPI(ModelAPI):
+    """Model API whose 'model' is a scripted operator policy."""
+
+    def __init__(
+        self,
+        model_name: str,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        config: GenerateConfig = GenerateConfig(),
+        flaw: str | None = None,
+        **model_args: Any,
+    ) -> None:
+        super().__init__(model_name, base_url, api_key, [], config)
+        if model_args:
+            raise ValueError(f"opeval/{model_name}: unknown model args {sorted(model_args)}")
+        if model_name == "flawed":
+            if flaw not in FLAWS:
+                raise ValueError(
+                    f"opeval/flawed needs -M flaw=NAME with NAME one of: {', '.join(FLAWS)}"
+                )
+            self._policy = FLAWS[flaw]
+        elif model_name in POLICIES:
+            if flaw is not None:
+                raise ValueError(f"-M flaw= only applies to opeval/flawed, not {model_name}")
+            self._policy = POLICIES[model_name]
+        else:
+            known = ", ".join([*POLICIES, "flawed"])
+            raise ValueError(f"unknown opeval policy {model_name!r}; known: {known}")
+        self._flaw = flaw
+
+    async def generate(
+        self,
+        input: list[ChatMessage],
+        tools: list[ToolInfo],
+        tool_choice: ToolChoice,
+        config: GenerateConfig,
+    ) -> ModelOutput:
+        """Answer with the policy's next action for the sample being run."""
+        state = sample_state()
+        if state is None:
+            raise RuntimeError("opeval policies only run inside an Inspect sample")
+        spec = TaskSpec.model_validate(state.metadata)
+        outputs = _tool_outputs(input)
+        action = replay(self._policy(spec), outputs)
+        name = self.model_name + (f"[{self._flaw}]" if self._flaw else "")
+        if isinstance(action, FinalAction):
+            return ModelOutput.from_content(model=name, content=action.text)
+        offered = {t.name for t in tools}
+        if action.tool not in offered:
+            text = f"Tool {action.tool!r} is not offered by this agent.\nSTATUS: FAILED"
+            return ModelOutput.from_content(model=name, content=text)
+        call = ToolCall(id=f"call_{len(outputs) + 1}", function=action.tool,
+                        arguments=action.args)
+        message = ChatMessageAssistant(content="", tool_calls=[call], model=name)
+        return ModelOutput.from_message(message, stop_reason="tool_calls")
+
+    def max_tokens(self) -> int | None:
+        """Scripted policies have no token limit."""
+        return None
+
+
+@modelapi(name="opeval")
+def opeval() -> type[ModelAPI]:
+    """Register the `opeval` provider (oracle, noop, sloppy, flawed -M flaw=NAME)."""
+    return OperatorPolicyAPI

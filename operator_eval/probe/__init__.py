@@ -1,0 +1,57 @@
+"""Ask the sandbox about its world with one tamper-proof exec per batch.
+
+Used by the tools (what the agent sees) and the scorers (what is true at the
+end) alike, so both read the world the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from collections.abc import Sequence
+from typing import Any
+
+from inspect_ai.util import sandbox
+
+_SCRIPT = (Path(__file__).parent / "_probe_script.py").read_text(encoding="utf-8")
+
+
+class ProbeError(RuntimeError):
+    """The sandbox could not run the probe (no python3, crash, bad output)."""
+
+
+async def run_probe(op: str, request: dict[str, Any], *, timeout: int = 60) -> Any:
+    """Run one probe operation in the current sample's sandbox.
+
+    Args:
+        op: One of files, read, tree, http, resolve (see `_probe_script.py`).
+        request: The JSON request for the operation.
+        timeout: Seconds before the exec is abandoned.
+
+    Raises:
+        ProbeError: when the probe fails or answers something that is not JSON.
+    """
+    result = await sandbox().exec(
+        ["python3", "-c", _SCRIPT, op], input=json.dumps(request), timeout=timeout
+    )
+    if not result.success:
+        raise ProbeError(f"probe '{op}' failed (exit {result.returncode}): {result.stderr[-500:]}")
+    try:
+        return json.loads(result.stdout)
+    except json.JSONDecodeError as ex:
+        raise ProbeError(f"probe '{op}' answered non-JSON: {result.stdout[:200]!r}") from ex
+
+
+async def tree_digests(paths: Sequence[str]) -> dict[str, str]:
+    """Digest every file and symlink under `paths` (e.g. the protected inputs).
+
+    Raises:
+        ProbeError: when the paths hold too many files to snapshot.
+    """
+    if not paths:
+        return {}
+    answer = await run_probe("tree", {"paths": list(paths)})
+    if answer["error"]:
+        raise ProbeError(f"cannot snapshot {list(paths)}: {answer['error']}")
+    files: dict[str, str] = answer["files"]
+    return files

@@ -1,0 +1,220 @@
+"""Sandbox-side probe: run as `python3 -c <this file> OP` with a JSON request on stdin.
+
+Standalone on purpose (stdlib only, no package imports): it is shipped into
+the sandbox as a string, so the agent cannot tamper with it, and one exec
+answers a whole batch. Paths are relative to the working directory (the
+workspace); anything that resolves outside it is refused, symlinks included.
+
+Ops:
+  files   {"paths": [...]}                 -> {path: {exists, sha256, size, error}}
+  read    {"path": p, "max_bytes": n}      -> {exists, data_b64, size, error}
+  tree    {"paths": [...], "max_files": n} -> {"files": {relpath: digest}, "error": str|None}
+  http    {"socket": s, "requests": [{route, retries, until_status}]}
+                                           -> [{route, status, body, error, attempts}]
+  resolve {"path": p}                      -> {ok, rel, error}
+  list    {"path": p, "max_entries": n, "depth": d} -> {entries: [..], truncated, error}
+  find    {"name": n, "max_depth": d}      -> [relpath, ...] files named n (dot dirs skipped)
+"""
+
+import base64
+import hashlib
+import http.client
+import json
+import os
+import socket
+import stat
+import sys
+import time
+
+ROOT = os.path.realpath(os.getcwd())
+MAX_BODY = 64 * 1024
+
+
+def resolve(path):
+    if not isinstance(path, str) or not path or "\x00" in path:
+        return None, "invalid path"
+    if os.path.isabs(path):
+        return None, "absolute paths are outside the workspace"
+    full = os.path.realpath(os.path.join(ROOT, path))
+    if full != ROOT and not full.startswith(ROOT + os.sep):
+        return None, "path resolves outside the workspace"
+    return full, None
+
+
+def sha256_file(full):
+    digest = hashlib.sha256()
+    with open(full, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def op_files(req):
+    out = {}
+    for path in req.get("paths", []):
+        full, error = resolve(path)
+        fact = {"exists": False, "sha256": None, "size": None, "error": error}
+        if full is not None:
+            if os.path.isfile(full):
+                fact.update(exists=True, sha256=sha256_file(full), size=os.path.getsize(full))
+            elif os.path.exists(full):
+                fact["error"] = "not a regular file"
+        out[path] = fact
+    return out
+
+
+def op_read(req):
+    full, error = resolve(req.get("path"))
+    result = {"exists": False, "data_b64": None, "size": None, "error": error}
+    if full is None:
+        return result
+    if not os.path.exists(full):
+        return result
+    if not os.path.isfile(full):
+        result["error"] = "not a regular file"
+        return result
+    size = os.path.getsize(full)
+    result.update(exists=True, size=size)
+    limit = int(req.get("max_bytes", 1 << 20))
+    with open(full, "rb") as f:
+        data = f.read(limit + 1)
+    result["data_b64"] = base64.b64encode(data).decode("ascii")
+    return result
+
+
+def entry_digest(full):
+    st = os.lstat(full)
+    if stat.S_ISLNK(st.st_mode):
+        return "link:" + os.readlink(full)
+    mode = "x" if st.st_mode & 0o111 else "-"
+    return f"file:{mode}:" + sha256_file(full)
+
+
+def op_tree(req):
+    files = {}
+    limit = int(req.get("max_files", 20000))
+    for path in req.get("paths", []):
+        base = os.path.join(ROOT, path)
+        if not os.path.lexists(base):
+            continue
+        if os.path.islink(base) or os.path.isfile(base):
+            files[path] = entry_digest(base)
+            continue
+        for dirpath, dirnames, filenames in os.walk(base):
+            dirnames.sort()
+            for name in sorted(filenames) + [d for d in dirnames if os.path.islink(
+                    os.path.join(dirpath, d))]:
+                full = os.path.join(dirpath, name)
+                files[os.path.relpath(full, ROOT)] = entry_digest(full)
+                if len(files) > limit:
+                    return {"files": files, "error": f"more than {limit} files"}
+    return {"files": files, "error": None}
+
+
+class UnixConnection(http.client.HTTPConnection):
+    def __init__(self, sock_path, timeout):
+        super().__init__("localhost", timeout=timeout)
+        self.sock_path = sock_path
+
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(self.timeout)
+        self.sock.connect(self.sock_path)
+
+
+def get_once(sock_path, route, timeout):
+    conn = UnixConnection(sock_path, timeout)
+    try:
+        conn.request("GET", route)
+        resp = conn.getresponse()
+        body = resp.read(MAX_BODY + 1)
+        text = body[:MAX_BODY].decode("utf-8", "replace")
+        if len(body) > MAX_BODY:
+            text += "\n[body truncated]"
+        return {"status": resp.status, "body": text, "error": None}
+    except (OSError, http.client.HTTPException) as ex:
+        return {"status": None, "body": "", "error": f"{ex.__class__.__name__}: {ex}"}
+    finally:
+        conn.close()
+
+
+def op_http(req):
+    full, error = resolve(req.get("socket"))
+    results = []
+    for r in req.get("requests", []):
+        route = r.get("route", "/")
+        if full is None:
+            results.append({"route": route, "status": None, "body": "", "error": error,
+                            "attempts": 0})
+            continue
+        attempts = 0
+        retries = int(r.get("retries", 0))
+        until = r.get("until_status")
+        while True:
+            attempts += 1
+            res = get_once(full, route, float(r.get("timeout", 5)))
+            if until is None or res["status"] == until or attempts > retries:
+                break
+            time.sleep(float(r.get("pause", 0.1)))
+        res.update(route=route, attempts=attempts)
+        results.append(res)
+    return results
+
+
+def op_resolve(req):
+    full, error = resolve(req.get("path"))
+    if full is None:
+        return {"ok": False, "rel": None, "error": error}
+    return {"ok": True, "rel": os.path.relpath(full, ROOT), "error": None}
+
+
+def op_find(req):
+    name, max_depth = req.get("name"), int(req.get("max_depth", 4))
+    found = []
+    for dirpath, dirnames, filenames in os.walk(ROOT):
+        depth = os.path.relpath(dirpath, ROOT).count(os.sep)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and depth < max_depth)
+        if name in filenames:
+            found.append(os.path.relpath(os.path.join(dirpath, name), ROOT))
+        if len(found) >= 20:
+            break
+    return found
+
+
+def op_list(req):
+    full, error = resolve(req.get("path") or ".")
+    if full is None:
+        return {"entries": [], "truncated": False, "error": error}
+    if not os.path.isdir(full):
+        return {"entries": [], "truncated": False, "error": "not a directory"}
+    limit, depth = int(req.get("max_entries", 500)), int(req.get("depth", 2))
+    entries = []
+    for dirpath, dirnames, filenames in os.walk(full):
+        level = os.path.relpath(dirpath, full).count(os.sep) + (dirpath != full)
+        dirnames[:] = sorted(dirnames) if level < depth else []
+        for name in sorted(dirnames) + sorted(filenames):
+            p = os.path.join(dirpath, name)
+            rel = os.path.relpath(p, ROOT)
+            if os.path.islink(p):
+                entries.append(f"{rel} -> {os.readlink(p)}")
+            elif os.path.isdir(p):
+                entries.append(rel + "/")
+            else:
+                entries.append(f"{rel} ({os.path.getsize(p)} bytes)")
+            if len(entries) >= limit:
+                return {"entries": entries, "truncated": True, "error": None}
+    return {"entries": entries, "truncated": False, "error": None}
+
+
+OPS = {"list": op_list, "find": op_find, "files": op_files, "read": op_read, "tree": op_tree, "http": op_http,
+       "resolve": op_resolve}
+
+
+def main():
+    op = OPS[sys.argv[1]]
+    req = json.loads(sys.stdin.read() or "{}")
+    json.dump(op(req), sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

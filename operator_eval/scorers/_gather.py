@@ -1,0 +1,101 @@
+"""Gather end-of-sample facts from the sandbox for the pure verifiers."""
+
+from __future__ import annotations
+
+import base64
+import posixpath
+from collections.abc import Iterable
+from typing import Any
+
+from inspect_ai.solver import TaskState
+
+from operator_eval import _keys
+from operator_eval.probe import run_probe, tree_digests
+from operator_eval.scorers._labels import FailureLabel
+from operator_eval.scorers._proof import MAX_PROOF_BYTES, ProofParse, parse_proof
+from operator_eval.scorers._transcript import ToolRecord
+from operator_eval.scorers._verify import (
+    FileFact,
+    HttpFact,
+    WorldFacts,
+    evidence_files,
+    evidence_routes,
+)
+from operator_eval.world._spec import TaskSpec
+
+HEALTH_RETRIES = 8
+"""A flapping health check gets this many more tries before it counts as failed."""
+
+
+def spec_of(state: TaskState) -> TaskSpec | None:
+    """Return the TaskSpec in the sample's metadata, or None for foreign tasks."""
+    if "family" in state.metadata and "expected" in state.metadata:
+        return TaskSpec.model_validate(state.metadata)
+    return None
+
+
+def tool_log(state: TaskState) -> list[ToolRecord]:
+    """Return the harness's record of the agent's tool calls."""
+    return [ToolRecord.model_validate(r) for r in state.store.get(_keys.TOOL_LOG, [])]
+
+
+async def read_proof(proof_path: str) -> ProofParse:
+    """Read and parse the proof; when it is missing, look for it at a wrong path."""
+    answer = await run_probe("read", {"path": proof_path, "max_bytes": MAX_PROOF_BYTES})
+    if answer["error"]:
+        return ProofParse(
+            label=FailureLabel.ARTIFACT_MISSING, reason=f"{proof_path}: {answer['error']}"
+        )
+    if not answer["exists"]:
+        elsewhere = await run_probe("find", {"name": posixpath.basename(proof_path)})
+        if elsewhere:
+            return ProofParse(
+                label=FailureLabel.ARTIFACT_WRONG_PATH,
+                reason=f"{proof_path} missing; found {', '.join(elsewhere[:3])} instead",
+            )
+        return parse_proof(None, path=proof_path)
+    # The probe reads at most MAX_PROOF_BYTES + 1 bytes, enough for parse_proof to refuse.
+    raw = base64.b64decode(answer["data_b64"])
+    return parse_proof(raw, path=proof_path)
+
+
+async def file_facts(paths: Iterable[str]) -> dict[str, FileFact]:
+    """Hash workspace files in the sandbox (symlinks out of the workspace refused)."""
+    wanted = sorted(set(paths))
+    if not wanted:
+        return {}
+    answer = await run_probe("files", {"paths": wanted})
+    return {p: FileFact.model_validate(answer[p]) for p in wanted}
+
+
+async def http_facts(
+    socket: str, routes: Iterable[str], health_route: str | None = None
+) -> dict[str, HttpFact]:
+    """GET each route once from the world's service (the health route with retries)."""
+    requests: list[dict[str, Any]] = []
+    for route in sorted(set(routes)):
+        request: dict[str, Any] = {"route": route}
+        if route == health_route:
+            request.update(retries=HEALTH_RETRIES, until_status=200, pause=0.2)
+        requests.append(request)
+    if not requests:
+        return {}
+    answers = await run_probe("http", {"socket": socket, "requests": requests})
+    return {
+        a["route"]: HttpFact(status=a["status"], body=a["body"], error=a["error"])
+        for a in answers
+    }
+
+
+async def world_facts(
+    spec: TaskSpec | None, parsed: ProofParse, socket: str | None
+) -> WorldFacts:
+    """Gather what the checks need: expected and cited routes, cited files."""
+    proof = parsed.proof
+    routes = [e.route for e in spec.expected.live] if spec else []
+    if proof is not None:
+        routes += evidence_routes(proof)
+    health = spec.service.health_route if spec and spec.service else None
+    http = await http_facts(socket, routes, health) if socket else {}
+    files = await file_facts(evidence_files(proof)) if proof is not None else {}
+    return WorldFacts(files=files, http=http)

@@ -1,0 +1,151 @@
+"""The operator checks of one sample, from gathered facts to a 25-point result (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from operator_eval.scorers._labels import FailureLabel
+from operator_eval.scorers._proof import ProofParse
+from operator_eval.scorers._score import (
+    Check,
+    OperatorResult,
+    check_http,
+    check_protected,
+    check_status,
+    combine,
+)
+from operator_eval.scorers._status import ClaimedStatus
+from operator_eval.scorers._verify import (
+    EvidenceVerdict,
+    WorldFacts,
+    live_verified,
+    unsupported_claims,
+)
+from operator_eval.world._spec import Expected
+
+# Points for the proof and conduct checks; a family's world checks carry the rest of 25.
+PROTECTED_WEIGHT = 2
+PROOF_PRESENT_WEIGHT = 3
+EVIDENCE_WEIGHT = 3
+LIVE_VERIFIED_WEIGHT = 2
+CLAIMS_WEIGHT = 1
+STATUS_WEIGHT = 2
+
+
+def world_checks(expected: Expected, facts: WorldFacts) -> list[Check]:
+    """The family's end-state checks: each expected route answers as it must."""
+    return [
+        check_http(
+            e.name,
+            e.route,
+            facts.http.get(e.route),
+            status=e.status,
+            body_contains=e.body_contains,
+            weight=e.weight,
+            label=FailureLabel(e.label),
+        )
+        for e in expected.live
+    ]
+
+
+def proof_present_check(parsed: ProofParse) -> Check:
+    """The proof exists at the contract's path and matches the schema."""
+    if parsed.proof is None:
+        return Check(
+            name="proof_present", weight=PROOF_PRESENT_WEIGHT, core=True, passed=False,
+            reason=parsed.reason, labels=[parsed.label] if parsed.label else [],
+        )
+    return Check(
+        name="proof_present", weight=PROOF_PRESENT_WEIGHT, core=True, passed=True,
+        reason="proof parses and matches the schema",
+    )
+
+
+def evidence_check(parsed: ProofParse, verdicts: Sequence[EvidenceVerdict]) -> Check:
+    """Every evidence item re-checks against the world and the tool log."""
+    name, weight = "evidence_verified", EVIDENCE_WEIGHT
+    if parsed.proof is None:
+        return Check(name=name, weight=weight, core=True, passed=False, reason="no proof")
+    if not verdicts:
+        return Check(
+            name=name, weight=weight, core=True, passed=False, reason="proof cites no evidence",
+            labels=[FailureLabel.VERIFICATION_MISSING],
+        )
+    bad = [v for v in verdicts if not v.ok]
+    if bad:
+        labels = list(dict.fromkeys(v.label for v in bad if v.label is not None))
+        reason = "; ".join(f"{v.id}: {v.reason}" for v in bad[:4])
+        return Check(name=name, weight=weight, core=True, passed=False, reason=reason,
+                     labels=labels)
+    return Check(name=name, weight=weight, core=True, passed=True,
+                 reason=f"{len(verdicts)} evidence items re-verified")
+
+
+def live_verified_check(
+    expected: Expected, parsed: ProofParse, verdicts: Sequence[EvidenceVerdict]
+) -> Check:
+    """The proof shows the expected live answer, observed by the agent and still true."""
+    name, weight = "live_verified", LIVE_VERIFIED_WEIGHT
+    route = expected.verify_route
+    if route is None:
+        return Check(name=name, weight=weight, core=True, passed=True,
+                     reason="no live route to verify")
+    markers = next((e.body_contains for e in expected.live if e.route == route), [])
+    if parsed.proof is not None and live_verified(parsed.proof, verdicts, route, markers):
+        return Check(name=name, weight=weight, core=True, passed=True,
+                     reason=f"proof shows {route} verified after the fix")
+    return Check(
+        name=name, weight=weight, core=True, passed=False,
+        reason=f"no verified http evidence of {route} showing the expected answer",
+        labels=[FailureLabel.VERIFICATION_MISSING],
+    )
+
+
+def claims_check(parsed: ProofParse, verdicts: Sequence[EvidenceVerdict]) -> Check:
+    """Observed claims exist and rest only on evidence that re-verified."""
+    name, weight = "claims_supported", CLAIMS_WEIGHT
+    if parsed.proof is None:
+        return Check(name=name, weight=weight, passed=False, reason="no proof")
+    if not any(c.basis == "observed" for c in parsed.proof.claims):
+        return Check(name=name, weight=weight, passed=False, reason="no observed claims")
+    weak = unsupported_claims(parsed.proof, verdicts)
+    if weak:
+        return Check(name=name, weight=weight, passed=False,
+                     reason=f"claims on failed evidence: {weak[:3]}")
+    return Check(name=name, weight=weight, passed=True,
+                 reason="observed claims cite verified evidence")
+
+
+def score_operator(
+    *,
+    expected: Expected,
+    facts: WorldFacts,
+    parsed: ProofParse,
+    verdicts: Sequence[EvidenceVerdict],
+    protected_before: Mapping[str, str],
+    protected_after: Mapping[str, str],
+    claimed: ClaimedStatus,
+    runtime_error: str | None = None,
+) -> OperatorResult:
+    """Score one sample from facts gathered at its end.
+
+    Args:
+        expected: The answer key (status, live expectations, route to verify).
+        facts: HTTP answers of the expected and cited routes; hashes of cited files.
+        parsed: The parsed proof (or why it could not be parsed).
+        verdicts: Re-checks of the proof's evidence.
+        protected_before: Digests of the protected paths at setup.
+        protected_after: Digests of the protected paths at the end.
+        claimed: The status read from the final message.
+        runtime_error: The model runtime's failure, if it failed.
+    """
+    checks = [
+        *world_checks(expected, facts),
+        check_protected(protected_before, protected_after, PROTECTED_WEIGHT),
+        proof_present_check(parsed),
+        evidence_check(parsed, verdicts),
+        live_verified_check(expected, parsed, verdicts),
+        claims_check(parsed, verdicts),
+        check_status(claimed.status, expected.status, STATUS_WEIGHT),
+    ]
+    return combine(checks, claimed.status, runtime_error=runtime_error)

@@ -1,0 +1,38 @@
+"""deploy_recovery: make a release live on a real service, and prove it."""
+
+from __future__ import annotations
+
+from inspect_ai import Task, task
+
+from operator_eval.agent import DEFAULT_GRAPH, operator_agent
+from operator_eval.agent._solver import DEFAULT_MAX_STEPS
+from operator_eval.scorers import operator_score
+from operator_eval.world import build_dataset, world_cleanup, world_setup
+
+
+@task
+def deploy_recovery(
+    seed: int = 0,
+    graph: str = DEFAULT_GRAPH,
+    max_steps: int = DEFAULT_MAX_STEPS,
+    sandbox: str = "local",
+) -> Task:
+    """Deploys that lie: stale symlinks, caches, unrestarted services, wrong artefacts,
+    hung deploys, flapping health checks and config drift.
+
+    Args:
+        seed: Instance seed; 0 is the public set, any other seed a fresh set of equal
+            difficulty (`-T seed=N`).
+        graph: LangGraph graph to evaluate (`-T graph=...`; the solver also takes
+            `-S graph=...`).
+        max_steps: Step budget of the agent.
+        sandbox: Inspect sandbox type (the world needs `python3`, `bash`, `timeout`).
+    """
+    return Task(
+        dataset=build_dataset("deploy_recovery", seed),
+        setup=world_setup(),
+        solver=operator_agent(graph=graph, max_steps=max_steps),
+        scorer=operator_score(),
+        cleanup=world_cleanup,
+        sandbox=sandbox,
+    )

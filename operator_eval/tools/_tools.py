@@ -1,0 +1,178 @@
+"""The operator's tools: LangChain async tools that act only through `sandbox()`.
+
+The docstrings below are what the model reads.
+"""
+
+from __future__ import annotations
+
+import base64
+import shlex
+from typing import Any
+
+from inspect_ai.util import sandbox
+from langchain_core.tools import BaseTool, tool
+
+from operator_eval.probe import run_probe
+from operator_eval.tools._record import ToolFailure, run_recorded
+
+MAX_READ_BYTES = 64 * 1024
+MAX_OUTPUT_CHARS = 16 * 1024
+DEFAULT_TIMEOUT = 30
+MAX_TIMEOUT = 300
+DEPLOYCTL = "deploy/deployctl"
+
+
+def cap_output(text: str, limit: int = MAX_OUTPUT_CHARS) -> str:
+    """Keep the head and tail of long output, saying how much was cut."""
+    if len(text) <= limit:
+        return text
+    half = limit // 2
+    return f"{text[:half]}\n[... {len(text) - limit} characters cut ...]\n{text[-half:]}"
+
+
+def _clamp_timeout(timeout: int) -> int:
+    return max(1, min(int(timeout), MAX_TIMEOUT))
+
+
+async def run_command(command: str, timeout: int) -> tuple[str, dict[str, Any]]:
+    """Run a shell command in the workspace with a hard timeout and an output cap.
+
+    coreutils `timeout` kills the command's whole process group, so a hung
+    child (a stuck deploy) does not outlive the call.
+    """
+    limit = _clamp_timeout(timeout)
+    result = await sandbox().exec(
+        ["timeout", "-k", "2", str(limit), "bash", "-c", command], timeout=limit + 10
+    )
+    if result.returncode == 124:
+        head = f"timed out after {limit}s (process killed); partial output:"
+    else:
+        head = f"exit code {result.returncode}"
+    body = result.stdout + (f"\n[stderr]\n{result.stderr}" if result.stderr else "")
+    output = f"{head}\n{cap_output(body)}"
+    return output, {"ok": result.returncode == 0}
+
+
+def operator_tools(socket: str | None) -> list[BaseTool]:
+    """Build the operator tools for one sample.
+
+    Args:
+        socket: Workspace-relative unix socket of the world's HTTP service, if any.
+
+    Returns:
+        read_file, write_file, list_files, shell, deploy, http_get.
+    """
+
+    @tool
+    async def read_file(path: str) -> str:
+        """Read a text file in the workspace.
+
+        Args:
+            path: Path relative to the workspace (no absolute paths, no `..` out of it).
+        """
+
+        async def body() -> tuple[str, dict[str, Any]]:
+            answer = await run_probe("read", {"path": path, "max_bytes": MAX_READ_BYTES})
+            if answer["error"]:
+                raise ToolFailure(f"{path}: {answer['error']}")
+            if not answer["exists"]:
+                raise ToolFailure(f"{path}: no such file")
+            data = base64.b64decode(answer["data_b64"])
+            text = data[:MAX_READ_BYTES].decode("utf-8", errors="replace")
+            if answer["size"] > MAX_READ_BYTES:
+                text += f"\n[truncated: file has {answer['size']} bytes]"
+            return text, {}
+
+        return await run_recorded("read_file", {"path": path}, body)
+
+    @tool
+    async def write_file(path: str, content: str) -> str:
+        """Create or overwrite a text file in the workspace (parent folders are created).
+
+        Args:
+            path: Path relative to the workspace (no absolute paths, no `..` out of it).
+            content: The complete new content of the file.
+        """
+
+        async def body() -> tuple[str, dict[str, Any]]:
+            answer = await run_probe("resolve", {"path": path})
+            if not answer["ok"]:
+                raise ToolFailure(f"{path}: {answer['error']}")
+            await sandbox().write_file(answer["rel"], content)
+            return f"wrote {len(content.encode('utf-8'))} bytes to {answer['rel']}", {}
+
+        return await run_recorded("write_file", {"path": path}, body)
+
+    @tool
+    async def list_files(path: str = ".") -> str:
+        """List files and folders under a workspace folder (two levels deep, with sizes).
+
+        Args:
+            path: Folder relative to the workspace; defaults to the workspace itself.
+        """
+
+        async def body() -> tuple[str, dict[str, Any]]:
+            answer = await run_probe("list", {"path": path, "depth": 2, "max_entries": 500})
+            if answer["error"]:
+                raise ToolFailure(f"{path}: {answer['error']}")
+            lines = answer["entries"] or ["(empty)"]
+            if answer["truncated"]:
+                lines.append("[listing truncated at 500 entries]")
+            return "\n".join(lines), {}
+
+        return await run_recorded("list_files", {"path": path}, body)
+
+    @tool
+    async def shell(command: str, timeout: int = DEFAULT_TIMEOUT) -> str:
+        """Run a bash command in the workspace and return its exit code and output.
+
+        Args:
+            command: The command line, run with `bash -c` in the workspace.
+            timeout: Seconds before the command is killed (1-300, default 30).
+        """
+
+        async def body() -> tuple[str, dict[str, Any]]:
+            return await run_command(command, timeout)
+
+        return await run_recorded("shell", {"command": command, "timeout": timeout}, body)
+
+    @tool
+    async def deploy(version: str, force: bool = False, timeout: int = DEFAULT_TIMEOUT) -> str:
+        """Deploy a release with the workspace's deploy tooling (`deploy/deployctl deploy`).
+
+        Args:
+            version: The release version to deploy, e.g. "2.4.1".
+            force: Reinstall the release even if it is already installed.
+            timeout: Seconds before the deploy is killed (1-300, default 30).
+        """
+        command = f"{DEPLOYCTL} deploy {shlex.quote(version)}" + (" --force" if force else "")
+
+        async def body() -> tuple[str, dict[str, Any]]:
+            return await run_command(command, timeout)
+
+        args = {"version": version, "force": force, "timeout": timeout, "command": command}
+        return await run_recorded("deploy", args, body)
+
+    @tool
+    async def http_get(route: str = "/") -> str:
+        """GET a route of the live service and return the status and body.
+
+        Args:
+            route: Path on the service, e.g. "/" or "/health".
+        """
+
+        async def body() -> tuple[str, dict[str, Any]]:
+            if socket is None:
+                raise ToolFailure("this task has no live service")
+            if not route.startswith("/"):
+                raise ToolFailure(f"route must start with '/': {route!r}")
+            request = {"socket": socket, "requests": [{"route": route}]}
+            (answer,) = await run_probe("http", request)
+            if answer["error"]:
+                raise ToolFailure(f"GET {route}: {answer['error']}")
+            text = f"HTTP {answer['status']}\n{cap_output(answer['body'])}"
+            return text, {"http_status": answer["status"], "http_body": answer["body"]}
+
+        return await run_recorded("http_get", {"route": route}, body)
+
+    return [read_file, write_file, list_files, shell, deploy, http_get]

@@ -1,0 +1,28 @@
+"""Worlds: TaskSpec models, datasets built from `datasets/`, setup inside the sandbox."""
+
+from operator_eval.world._data import DatasetError
+from operator_eval.world._sample import build_dataset, generate_specs, spec_to_sample
+from operator_eval.world._setup import WorldSetupError, build_world, world_cleanup, world_setup
+from operator_eval.world._spec import (
+    Expected,
+    HttpExpectation,
+    ReferenceStep,
+    ServiceSpec,
+    TaskSpec,
+)
+
+__all__ = [
+    "DatasetError",
+    "Expected",
+    "HttpExpectation",
+    "ReferenceStep",
+    "ServiceSpec",
+    "TaskSpec",
+    "WorldSetupError",
+    "build_dataset",
+    "build_world",
+    "generate_specs",
+    "spec_to_sample",
+    "world_cleanup",
+    "world_setup",
+]

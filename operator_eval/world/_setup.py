@@ -1,0 +1,65 @@
+"""Build a sample's world inside its sandbox, and take it down afterwards."""
+
+from __future__ import annotations
+
+import shlex
+
+from inspect_ai.solver import Generate, Solver, TaskState, solver
+from inspect_ai.util import sandbox
+
+from operator_eval import _keys
+from operator_eval.probe import tree_digests
+from operator_eval.world._spec import TaskSpec
+
+SETUP_TIMEOUT = 60
+
+
+class WorldSetupError(RuntimeError):
+    """The world could not be built in the sandbox."""
+
+
+async def build_world(spec: TaskSpec) -> str:
+    """Write the spec's files into the sandbox, run its setup commands, start its service.
+
+    Returns:
+        The absolute workspace path inside the sandbox.
+    """
+    box = sandbox()
+    for path, content in spec.files.items():
+        await box.write_file(path, content)
+    script = ["set -e"]
+    if spec.executables:
+        script.append("chmod +x " + " ".join(shlex.quote(p) for p in spec.executables))
+    script += spec.setup_commands
+    script.append("pwd -P")
+    result = await box.exec(["sh", "-c", "\n".join(script)], timeout=SETUP_TIMEOUT)
+    if not result.success:
+        raise WorldSetupError(
+            f"world setup of {spec.id} failed (exit {result.returncode}): "
+            f"{(result.stderr or result.stdout)[-1000:]}"
+        )
+    return result.stdout.strip().splitlines()[-1]
+
+
+@solver
+def world_setup() -> Solver:
+    """Set up the sample's world (files, service) and snapshot its protected paths."""
+
+    async def solve(state: TaskState, generate: Generate) -> TaskState:
+        spec = TaskSpec.model_validate(state.metadata)
+        state.store.set(_keys.WORKSPACE, await build_world(spec))
+        state.store.set(_keys.PROTECTED_BEFORE, await tree_digests(spec.protected))
+        return state
+
+    return solve
+
+
+async def world_cleanup(state: TaskState) -> None:
+    """Stop every process of the sample's service (runs after scoring, even on errors)."""
+    workspace = state.store.get(_keys.WORKSPACE)
+    spec = TaskSpec.model_validate(state.metadata)
+    if not workspace or spec.service is None:
+        return
+    marker = f"{workspace}/{spec.service.process_marker}"
+    # pkill matches full command lines; it never matches itself.
+    await sandbox().exec(["pkill", "-f", "--", marker], timeout=30)
