@@ -45,6 +45,7 @@ class ClaimedStatus(BaseModel):
         conflict: Set when a status line exists and the free text claims the opposite (DONE
             against BLOCKED/FAILED), e.g.
             `status line says BLOCKED but text says "deployed successfully"`.
+
     """
 
     model_config = ConfigDict(frozen=True)
@@ -63,8 +64,8 @@ _NONE = ClaimedStatus(status=None, source="none", quote="")
 # Lead-in markdown is a single character class (not nested groups) so that a line of
 # thousands of `*` or `-` cannot make the regex backtrack exponentially.
 _STATUS_LINE_RE = re.compile(
-    r"^[ \t>#*_`~+-]*(?:final[ \t]+)?status[ \t*_`~]*:[ \t*_`~]*"
-    r"(?P<value>done|blocked|failed)(?![\w-])(?P<tail>[^\n]*)$",
+    r"^[ \t>#*_`~+-]*(?P<claim>(?:final[ \t]+)?status[ \t*_`~]*:[ \t*_`~]*"
+    r"(?P<value>done|blocked|failed)(?![\w-])(?P<tail>[^\n]*))$",
     re.IGNORECASE | re.MULTILINE,
 )
 # After the value only closing markdown and punctuation may follow, or a separator and a
@@ -74,6 +75,13 @@ _STATUS_TAIL_RE = re.compile(r"[ \t*_`~.!]*(?:[-\u2013\u2014(:,;][^\n]*)?")
 # A tail naming another status in capitals is the instruction template being echoed
 # ("STATUS: DONE, BLOCKED or FAILED"), not a claim.
 _TEMPLATE_TAIL_RE = re.compile(r"\b(?:DONE|BLOCKED|FAILED)\b")
+# A status closing a line of prose after a sentence break ("All checks pass. STATUS: DONE")
+# is a status line too; one inside a sentence ("I won't write STATUS: DONE yet") is not.
+_TRAILING_STATUS_RE = re.compile(
+    r"(?<=[.!?;:)\]\u2013\u2014-])[ \t*_`~]+(?P<claim>status[ \t*_`~]*:[ \t*_`~]*"
+    r"(?P<value>done|blocked|failed)(?![\w-])[ \t*_`~.!]*)$",
+    re.IGNORECASE | re.MULTILINE,
+)
 _INLINE_STATUS_RE = re.compile(
     r"(?<![\w-])status[ \t*_`~]*:[ \t*_`~]*(?:done|blocked|failed)(?![\w-])", re.IGNORECASE
 )
@@ -119,7 +127,7 @@ _FAILED_RE = re.compile(
     re.IGNORECASE,
 )
 _BLOCKED_RE = re.compile(
-    r"(?:(?<![\w'-])(?:am|is|are|remain|remains|im)|'m|'s|'re)\s+"
+    r"(?:(?<![\w'-])(?:i\s+am|am|is|are|remain|remains|im)|'m|'s|'re)\s+"
     r"(?:(?:currently|still|now|completely)\s+)?blocked(?:\s+(?:by|on|until|pending))?(?![\w-])"
     r"|(?<![\w'-])(?:cannot|can't|can\s+not|could\s+not|couldn't|unable\s+to"
     r"|(?:not|\w+n't)\s+able\s+to)\s+(?:proceed|continue|go\s+(?:any\s+)?further"
@@ -169,6 +177,8 @@ _PARTIAL = frozenset({"partially", "partly", "mostly", "almost", "nearly", "half
 _ARTICLES = frozenset({"a", "an", "the"})
 _COPULAS = frozenset({"is", "are", "was", "were", "am"})
 _PAST = frozenset({"was", "were", "been", "got", "had", "previously", "initially", "earlier"})
+_EMPHASIS_CHARS = "*`~"
+_EMPHASIS = str.maketrans(dict.fromkeys(_EMPHASIS_CHARS, " "))
 _BARE_DONE = frozenset({"fixed", "resolved", "done", "completed", "complete", "finished"})
 
 _COMPLETE_AS_VERB_RE = re.compile(
@@ -177,6 +187,8 @@ _COMPLETE_AS_VERB_RE = re.compile(
 _DONE_NON_CLAIM_SUFFIX_RE = re.compile(r"\s+(?:via|by|using|through|so\s+far)\b", re.IGNORECASE)
 _RESOLVED_TO_RE = re.compile(r"\s+to\b", re.IGNORECASE)
 _WITH_ERRORS_RE = re.compile(r"\s+with\s+(?:\d+\s+)?(?:errors?|failures?)\b", re.IGNORECASE)
+_OBJECT_RE = re.compile(r"\s+(?!(?:and|but|or|so|then)(?![\w'-]))[\w'-]+", re.IGNORECASE)
+_TO_OBJECT_RE = re.compile(r"\s+to\s+[\w'-]+", re.IGNORECASE)
 
 # Free-text precedence, highest first; equal ranks go to the later claim.
 _RANK_BLOCKED_NOW = 4
@@ -210,9 +222,12 @@ def read_claimed_status(final_message: str) -> ClaimedStatus:
     Precedence:
 
     1. Status line. A line such as `STATUS: DONE` (case-insensitive; leading `- `, `> `, `#`,
-       and `**`/backtick markdown allowed; a trailing reason after a separator allowed)
-       decides. When there are several, the last one wins. Free text is then read only to
-       fill `conflict`.
+       and `**`/backtick markdown allowed; a reason after a separator allowed, as in
+       `STATUS: BLOCKED - no credentials`) decides, as does a status closing a line after a
+       sentence break (`All checks pass. STATUS: DONE`). When there are several, the last
+       one wins. A line echoing the template (`STATUS: DONE, BLOCKED or FAILED`) or running
+       on as prose (`STATUS: done with step 1`) is not a status line. Free text is then read
+       only to fill `conflict`.
     2. Free text, when there is no status line. Claims are ranked, highest first, and among
        equal ranks the later one wins (conclusions come last):
 
@@ -243,6 +258,7 @@ def read_claimed_status(final_message: str) -> ClaimedStatus:
 
     Returns:
         The claimed status, where it came from, the deciding quote and any conflict.
+
     """
     try:
         return _read(final_message)
@@ -282,7 +298,9 @@ def _read(final_message: object) -> ClaimedStatus:
     if claim is None:
         return _NONE
     return ClaimedStatus(
-        status=claim.status, source="free_text", quote=_clip(text[claim.start : claim.end])
+        status=claim.status,
+        source="free_text",
+        quote=_clip(_quote_span(text, claim)),
     )
 
 
@@ -305,17 +323,34 @@ def _clean_char(c: str) -> str:
 
 
 def _clip(quote: str) -> str:
-    return quote.strip()[:_MAX_QUOTE]
+    return quote.strip()[:_MAX_QUOTE].strip()
+
+
+def _quote_span(text: str, claim: _Claim) -> str:
+    # Phrases are matched with emphasis blanked; widen the quote over emphasis touching it so
+    # that "deployed **successfully**" is quoted whole rather than with a dangling "**".
+    start, end = claim.start, claim.end
+    while start > 0 and text[start - 1] in _EMPHASIS_CHARS:
+        start -= 1
+    while end < len(text) and text[end] in _EMPHASIS_CHARS:
+        end += 1
+    return text[start:end]
 
 
 def _last_status_line(text: str) -> tuple[StatusValue, str] | None:
-    found: tuple[StatusValue, str] | None = None
+    found: tuple[int, StatusValue, str] | None = None
     for m in _STATUS_LINE_RE.finditer(text):
         tail = m.group("tail")
         if _STATUS_TAIL_RE.fullmatch(tail) is None or _TEMPLATE_TAIL_RE.search(tail):
             continue
-        found = (_as_status(m.group("value")), m.group())
-    return found
+        line = m.group().strip()
+        # A long line is mostly lead-in or reason; the status itself must stay in the quote.
+        quote = line if len(line) <= _MAX_QUOTE else m.group("claim")
+        found = (m.start("claim"), _as_status(m.group("value")), quote)
+    for m in _TRAILING_STATUS_RE.finditer(text):
+        if found is None or m.start("claim") > found[0]:
+            found = (m.start("claim"), _as_status(m.group("value")), m.group("claim"))
+    return None if found is None else (found[1], found[2])
 
 
 def _as_status(word: str) -> StatusValue:
@@ -330,48 +365,63 @@ def _as_status(word: str) -> StatusValue:
 def _conflict(line_status: StatusValue, claim: _Claim | None, text: str) -> str | None:
     if claim is None or (line_status == "DONE") == (claim.status == "DONE"):
         return None
-    quote = " ".join(text[claim.start : claim.end].split())[:120]
+    quote = " ".join(_quote_span(text, claim).split())[:120]
     return f'status line says {line_status} but text says "{quote}"'
 
 
 def _free_text_claim(prose: str) -> _Claim | None:
     # Markdown emphasis would split phrases ("deployed **successfully**"); blank it one for
     # one so that offsets still point into the original text.
-    plain = prose.translate(_EMPHASIS)
-    best: _Claim | None = None
-    for claim in _claims(plain):
-        if best is None or (claim.rank, claim.start) >= (best.rank, best.start):
-            best = claim
-    return best
-
-
-_EMPHASIS = str.maketrans({"*": " ", "`": " ", "~": " "})
-
-
-def _claims(text: str) -> list[_Claim]:
-    out: list[_Claim] = []
-    for m in _DONE_RE.finditer(text):
-        done = _judge_done(text, m)
-        if done is not None:
-            out.append(done)
-    for m in _FAILED_RE.finditer(text):
-        if _judge_failed(text, m):
-            # "could not" alone is a poor quote; "could not restart" says what failed.
-            tail = _FAILED_OBJECT_RE.match(text, m.end())
-            end = tail.end() if tail and _OPEN_ENDED_RE.search(m.group() + " " + tail.group()) else m.end()
-            out.append(_Claim("FAILED", _RANK_FAILED, _word_start(text, m.start()), end))
-    for m in _BLOCKED_RE.finditer(text):
+    text = prose.translate(_EMPHASIS)
+    # Walk each rank's matches from the end and stop at the first accepted one: the winner
+    # is the latest claim of the highest rank, and judging is the costly part.
+    past: _Claim | None = None
+    for m in reversed(list(_BLOCKED_RE.finditer(text))):
         rank = _judge_blocked(text, m)
-        if rank is not None:
-            out.append(_Claim("BLOCKED", rank, _word_start(text, m.start()), m.end()))
-    return out
+        if rank is None or (past is not None and rank == _RANK_BLOCKED_PAST):
+            continue
+        claim = _Claim("BLOCKED", rank, _word_start(text, m.start()), m.end())
+        if rank == _RANK_BLOCKED_NOW:
+            return claim
+        past = claim
+    failed: _Claim | None = None
+    for m in reversed(list(_DONE_RE.finditer(text))):
+        judged = _judge_done(text, m)
+        if judged is None:
+            continue
+        if judged.status == "DONE":
+            return judged
+        if failed is None:
+            failed = judged
+    if past is not None:
+        return past
+    for m in reversed(list(_FAILED_RE.finditer(text))):
+        if _judge_failed(text, m):
+            claim = _Claim("FAILED", _RANK_FAILED, m.start(), _failed_end(text, m))
+            if failed is None or claim.start > failed.start:
+                failed = claim
+            break
+    return failed
 
 
 def _word_start(text: str, start: int) -> int:
-    # Matches on "'m blocked" begin mid-word; quote from the word's start ("I'm blocked").
-    while start > 0 and text[start] == "'" or (start > 0 and text[start - 1].isalnum()):
-        start -= 1
+    # A match on "'m blocked" begins mid-word; quote from the word's start ("I'm blocked").
+    if text[start] == "'":
+        while start > 0 and text[start - 1].isalnum():
+            start -= 1
     return start
+
+
+def _failed_end(text: str, m: re.Match[str]) -> int:
+    # "could not" alone is a poor quote: take the next word, "could not restart".
+    last = m.group().lower().split()[-1]
+    if last in {"not", "to", "cannot"} or last.endswith("n't"):
+        obj = _OBJECT_RE.match(text, m.end())
+    elif last.startswith("fail"):
+        obj = _TO_OBJECT_RE.match(text, m.end())
+    else:
+        obj = None
+    return m.end() if obj is None else obj.end()
 
 
 def _clause_tokens(text: str, start: int) -> list[_Token]:
@@ -380,7 +430,9 @@ def _clause_tokens(text: str, start: int) -> list[_Token]:
     cut = 0
     for brk in _CLAUSE_BREAK_RE.finditer(window):
         cut = brk.end()
-    return [_Token(t.group().lower(), lo + cut + t.start()) for t in _TOKEN_RE.finditer(window[cut:])]
+    return [
+        _Token(t.group().lower(), lo + cut + t.start()) for t in _TOKEN_RE.finditer(window[cut:])
+    ]
 
 
 def _is_question(text: str, end: int) -> bool:
@@ -453,8 +505,9 @@ def _judge_done(text: str, m: re.Match[str]) -> _Claim | None:
             return None
         if phrase == "done" and _DONE_NON_CLAIM_SUFFIX_RE.match(after):
             return None
-    if _WITH_ERRORS_RE.match(after):
-        return _Claim("FAILED", _RANK_FAILED, m.start(), m.end())
+    errors = _WITH_ERRORS_RE.match(text, m.end())
+    if errors is not None:
+        return _Claim("FAILED", _RANK_FAILED, m.start(), errors.end())
     neg = _negation(tokens, window=8)
     if neg is not None:
         return _Claim("FAILED", _RANK_FAILED, neg.start, m.end())
