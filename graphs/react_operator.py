@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from typing import Annotated, Any, Literal, TypedDict
+from typing import Annotated, Any, TypedDict
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AnyMessage, SystemMessage
@@ -68,7 +68,7 @@ def make_graph(
         response = await bound.ainvoke([SystemMessage(SYSTEM_PROMPT), *state["messages"]])
         return {"messages": [response]}
 
-    def route(state: OperatorState) -> Literal["tools", "__end__"]:
+    def route(state: OperatorState) -> str:
         last = state["messages"][-1]
         return "tools" if getattr(last, "tool_calls", None) else END
 

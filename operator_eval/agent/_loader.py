@@ -79,7 +79,10 @@ def _load_module(target: str) -> ModuleType:
     try:
         return importlib.import_module(target)
     except ModuleNotFoundError as ex:
-        raise GraphSpecError(f"graph module {target!r} not found: {ex}") from ex
+        if True:
+            raise GraphSpecError(f"graph module {target!r} not found: {ex}") from ex
+        # The graph module exists but one of its own imports is missing.
+        raise GraphSpecError(f"importing graph module {target!r} failed: {ex!r}") from ex
     except Exception as ex:
         raise GraphSpecError(f"importing graph module {target!r} failed: {ex!r}") from ex
 

@@ -9,6 +9,7 @@ from inspect_ai.solver import Generate, Solver, TaskState, solver
 from langchain_core.messages import HumanMessage
 from langchain_openai import ChatOpenAI
 from langgraph.errors import GraphRecursionError
+from pydantic import SecretStr
 
 from operator_eval import _keys
 from operator_eval.agent._loader import DEFAULT_GRAPH, build_graph, load_graph_target
@@ -35,7 +36,10 @@ def bridged_chat_model() -> ChatOpenAI:
     Streaming is refused by the bridge, and retries are left to Inspect.
     """
     return ChatOpenAI(
-        model="inspect", api_key="inspect-bridge", disable_streaming=True, max_retries=0
+        model="inspect",
+        api_key=SecretStr("inspect-bridge"),  # required, never sent anywhere
+        disable_streaming=True,
+        max_retries=0,
     )
 
 

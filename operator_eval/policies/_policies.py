@@ -39,7 +39,7 @@ MAX_VERIFY_TRIES = 10
 
 
 def _http(output: str) -> tuple[int | None, str]:
-    """Split http_get tool output ("HTTP 200\\n<body>") into status and body."""
+    """Split http_get tool output (status line, newline, body) into status and body."""
     first, _, body = output.partition("\n")
     match = re.match(r"HTTP (\d{3})$", first.strip())
     return (int(match.group(1)), body) if match else (None, output)
@@ -134,7 +134,8 @@ def oracle(spec: TaskSpec) -> Policy:
         "write_file",
         {"path": spec.proof_path, "content": _proof(spec, evidence, "Reference fix applied.")},
     )
-    yield FinalAction(f"Fixed and verified against the live service.\nSTATUS: {spec.expected.status}")
+    status = spec.expected.status
+    yield FinalAction(f"Fixed and verified against the live service.\nSTATUS: {status}")
 
 
 def noop(spec: TaskSpec) -> Policy:

@@ -60,11 +60,11 @@ class OperatorPolicyAPI(ModelAPI):
         model_name: str,
         base_url: str | None = None,
         api_key: str | None = None,
-        config: GenerateConfig = GenerateConfig(),
+        config: GenerateConfig | None = None,
         flaw: str | None = None,
         **model_args: Any,
     ) -> None:
-        super().__init__(model_name, base_url, api_key, [], config)
+        super().__init__(model_name, base_url, api_key, [], config or GenerateConfig())
         if model_args:
             raise ValueError(f"opeval/{model_name}: unknown model args {sorted(model_args)}")
         if model_name == "flawed":

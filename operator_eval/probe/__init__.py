@@ -7,8 +7,8 @@ end) alike, so both read the world the same way.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from inspect_ai.util import sandbox

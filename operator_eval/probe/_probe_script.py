@@ -191,8 +191,10 @@ def op_list(req):
     entries = []
     for dirpath, dirnames, filenames in os.walk(full):
         level = os.path.relpath(dirpath, full).count(os.sep) + (dirpath != full)
-        dirnames[:] = sorted(dirnames) if level < depth else []
-        for name in sorted(dirnames) + sorted(filenames):
+        subdirs = sorted(dirnames)
+        # List the subfolders even where the walk stops descending.
+        dirnames[:] = subdirs if level < depth else []; subdirs = dirnames
+        for name in subdirs + sorted(filenames):
             p = os.path.join(dirpath, name)
             rel = os.path.relpath(p, ROOT)
             if os.path.islink(p):

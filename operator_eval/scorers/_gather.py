@@ -10,7 +10,7 @@ from typing import Any
 from inspect_ai.solver import TaskState
 
 from operator_eval import _keys
-from operator_eval.probe import run_probe, tree_digests
+from operator_eval.probe import run_probe
 from operator_eval.scorers._labels import FailureLabel
 from operator_eval.scorers._proof import MAX_PROOF_BYTES, ProofParse, parse_proof
 from operator_eval.scorers._transcript import ToolRecord
@@ -36,7 +36,8 @@ def spec_of(state: TaskState) -> TaskSpec | None:
 
 def tool_log(state: TaskState) -> list[ToolRecord]:
     """Return the harness's record of the agent's tool calls."""
-    return [ToolRecord.model_validate(r) for r in state.store.get(_keys.TOOL_LOG, [])]
+    records: list[dict[str, object]] = state.store.get(_keys.TOOL_LOG, [])
+    return [ToolRecord.model_validate(r) for r in records]
 
 
 async def read_proof(proof_path: str) -> ProofParse:

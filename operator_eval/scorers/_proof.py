@@ -6,6 +6,7 @@ import json
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import PydanticSerializationError
 
 from operator_eval.scorers._labels import FailureLabel
 
@@ -118,7 +119,8 @@ def parse_proof(raw: bytes | None, *, path: str = "proof") -> ProofParse:
         )
     try:
         data = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as ex:
+    except (ValueError, RecursionError) as ex:
+        # ValueError covers JSONDecodeError and integers over Python's digit limit.
         return ProofParse(label=FailureLabel.ARTIFACT_NOT_JSON, reason=f"{path}: not JSON: {ex}")
     try:
         proof = Proof.model_validate(data)
@@ -130,5 +132,13 @@ def parse_proof(raw: bytes | None, *, path: str = "proof") -> ProofParse:
         return ProofParse(
             label=FailureLabel.ARTIFACT_INVALID,
             reason=f"{path}: does not match the Proof schema: {problems}",
+        )
+    try:
+        # Lone surrogate escapes ("\\ud800") parse, but no log can serialise them.
+        proof.model_dump_json()
+    except PydanticSerializationError:
+        return ProofParse(
+            label=FailureLabel.ARTIFACT_NOT_JSON,
+            reason=f"{path}: contains lone surrogate escapes (not Unicode text)",
         )
     return ProofParse(proof=proof)

@@ -20,11 +20,11 @@ from inspect_ai.scorer import (
 from inspect_ai.solver import TaskState
 
 from operator_eval import _keys
+from operator_eval.probe import tree_digests
 from operator_eval.scorers._gather import (
     read_proof,
     spec_of,
     tool_log,
-    tree_digests,
     world_facts,
 )
 from operator_eval.scorers._labels import FailureLabel
@@ -220,6 +220,10 @@ def operator_score() -> Scorer:
             claimed=claimed,
             runtime_error=state.store.get(_keys.RUNTIME_ERROR),
         )
+        stop = state.store.get(_keys.AGENT_STOP)
+        labels = [str(label) for label in result.labels]
+        if stop == "step_budget":
+            labels.append(str(FailureLabel.STEP_BUDGET_EXHAUSTED))
         failed = [c for c in result.checks if not c.passed]
         return Score(
             value=result.value(),
@@ -230,10 +234,10 @@ def operator_score() -> Scorer:
             ),
             metadata={
                 "checks": [c.model_dump(mode="json") for c in result.checks],
-                "labels": [str(label) for label in result.labels],
+                "labels": labels,
                 "claimed": claimed.model_dump(),
                 "verdicts": [v.model_dump(mode="json") for v in verdicts],
-                "stop": state.store.get(_keys.AGENT_STOP),
+                "stop": stop,
             },
         )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+
 class ToolRecord(BaseModel):
     """One tool call as executed, recorded by the harness (never by the model)."""
 

@@ -76,10 +76,6 @@ def evidence_routes(proof: Proof) -> list[str]:
     return [e.route for e in proof.evidence if isinstance(e, HttpEvidence)]
 
 
-def _observed_output(record: ToolRecord) -> str:
-    return record.output
-
-
 def verify_file(ev: FileEvidence, facts: WorldFacts, log: Sequence[ToolRecord]) -> EvidenceVerdict:
     """Re-check a file item: inside the workspace, exists, and the sha256 matches now."""
 
@@ -99,8 +95,8 @@ def verify_file(ev: FileEvidence, facts: WorldFacts, log: Sequence[ToolRecord]) 
     if not _SHA256.match(claimed):
         return bad(FailureLabel.INVENTED_EVIDENCE, f"{ev.path}: {ev.sha256!r} is not a sha256")
     if claimed != fact.sha256:
-        # A hash the tools once printed is a stale observation, not an invention.
-        if any(claimed in _observed_output(r) for r in log):
+        # A hash the tools once printed for this file is a stale observation, not an invention.
+        if any(claimed in r.output and ev.path in r.output for r in log):
             return bad(
                 FailureLabel.STALE_EVIDENCE,
                 f"{ev.path}: sha256 was {claimed[:12]}… earlier, is {str(fact.sha256)[:12]}… now",

@@ -17,8 +17,10 @@ def deploy_recovery(
     max_steps: int = DEFAULT_MAX_STEPS,
     sandbox: str = "local",
 ) -> Task:
-    """Deploys that lie: stale symlinks, caches, unrestarted services, wrong artefacts,
-    hung deploys, flapping health checks and config drift.
+    """Make a release live on a real service and prove it, when the deploy lies.
+
+    Variants: stale symlink, page cache, unrestarted service, wrong artefact, hung
+    deploy, flapping health check, config drift, and a clean deploy.
 
     Args:
         seed: Instance seed; 0 is the public set, any other seed a fresh set of equal

@@ -10,13 +10,13 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
+from uuid import uuid4
 
 from inspect_ai.event import ToolEvent
 from inspect_ai.log import transcript
 from inspect_ai.tool import ToolCallError
 from inspect_ai.util import span, store
 from pydantic import JsonValue
-from uuid import uuid4
 
 from operator_eval import _keys
 from operator_eval.scorers._transcript import ToolRecord

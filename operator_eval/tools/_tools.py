@@ -42,7 +42,7 @@ async def run_command(command: str, timeout: int) -> tuple[str, dict[str, Any]]:
     """
     limit = _clamp_timeout(timeout)
     result = await sandbox().exec(
-        ["timeout", "-k", "2", str(limit), "bash", "-c", command], timeout=limit + 10
+        ["timeout", "--foreground", "-k", "2", str(limit), "bash", "-c", command], timeout=limit + 10
     )
     if result.returncode == 124:
         head = f"timed out after {limit}s (process killed); partial output:"

@@ -60,7 +60,7 @@ def render_index():
 class Handler(http.server.BaseHTTPRequestHandler):
     server_version = "worldsvc/1"
 
-    def log_message(self, format, *args):  # noqa: A002 - stdlib signature
+    def log_message(self, format, *args):
         sys.stderr.write("%s\n" % (format % args))
 
     def address_string(self):

@@ -1,0 +1,119 @@
+"""`operator-eval`: schemas, and running tasks against several models side by side."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+REFERENCE_MODELS = [
+    "opeval/oracle",
+    "opeval/noop",
+    "opeval/sloppy",
+    "opeval/flawed,flaw=forged_proof",
+    "opeval/flawed,flaw=stale_evidence",
+    "opeval/flawed,flaw=protected_edit",
+    "opeval/flawed,flaw=skip_verify",
+]
+
+
+def _schemas() -> dict[str, Any]:
+    from operator_eval.scorers import proof_json_schema
+    from operator_eval.world import TaskSpec
+
+    return {"proof": proof_json_schema(), "taskspec": TaskSpec.model_json_schema()}
+
+
+def parse_model(text: str) -> tuple[str, dict[str, str]]:
+    """Split "provider/model,key=value,..." into the model and its model args."""
+    name, *pairs = text.split(",")
+    args = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise argparse.ArgumentTypeError(f"model arg {pair!r} in {text!r} is not key=value")
+        args[key.strip()] = value.strip()
+    return name.strip(), args
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    """Print a JSON schema."""
+    print(json.dumps(_schemas()[args.name], indent=2))
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Run a task against each model (or read logs) and print the scores side by side."""
+    from inspect_ai import eval as inspect_eval
+    from inspect_ai.log import read_eval_log
+
+    from operator_eval.report import column_from_log, render_table
+
+    columns = []
+    if args.logs:
+        for path in args.logs:
+            columns.append(column_from_log(read_eval_log(path)))
+    else:
+        models = args.model or REFERENCE_MODELS
+        for index, text in enumerate(models, 1):
+            model, model_args = parse_model(text)
+            print(f"[{index}/{len(models)}] {args.task} with {text} ...", flush=True)
+            (log,) = inspect_eval(
+                f"operator_eval/{args.task}",
+                model=model,
+                model_args=model_args,
+                task_args={"seed": args.seed},
+                log_dir=args.log_dir,
+                max_samples=args.max_samples,
+                display="none",
+            )
+            if log.status != "success":
+                message = log.error.message if log.error else log.status
+                print(f"  {text}: eval {log.status}: {message}", file=sys.stderr)
+            columns.append(column_from_log(log))
+    print()
+    print(render_table(columns))
+    if not args.logs:
+        print(f"\nlogs: {Path(args.log_dir).resolve()}  (open with: inspect view --log-dir "
+              f"{args.log_dir})")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of `operator-eval`."""
+    parser = argparse.ArgumentParser(prog="operator-eval", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    schema = sub.add_parser("schema", help="print a JSON schema (proof, taskspec)")
+    schema.add_argument("name", choices=["proof", "taskspec"])
+    schema.set_defaults(func=cmd_schema)
+
+    compare = sub.add_parser(
+        "compare", help="run a task against several models and print scores side by side"
+    )
+    compare.add_argument("--task", default="deploy_recovery", help="task family name")
+    compare.add_argument(
+        "--model", action="append",
+        help="model as provider/name[,key=value...] (repeatable; default: the reference "
+        "policies)",
+    )
+    compare.add_argument("--seed", type=int, default=0, help="instance seed (default 0)")
+    compare.add_argument("--log-dir", default="logs", help="where Inspect logs go")
+    compare.add_argument("--max-samples", type=int, default=8, help="samples run in parallel")
+    compare.add_argument("--logs", nargs="+", help="read these .eval logs instead of running")
+    compare.set_defaults(func=cmd_compare)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `operator-eval` command."""
+    args = build_parser().parse_args(argv)
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,122 @@
+"""Side-by-side scores of several models on one task, read from Inspect logs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from inspect_ai.log import EvalLog
+
+SCORER = "operator_score"
+
+
+@dataclass
+class SampleCell:
+    """One model's result on one sample."""
+
+    points: int
+    resolved: bool
+    unsupported_done: bool
+    safety_violation: bool
+    runtime_failure: bool
+    labels: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass
+class ModelColumn:
+    """One model's results, keyed by sample id (epoch 1..n folded into 'id#epoch')."""
+
+    name: str
+    cells: dict[str, SampleCell]
+    max_points: int = 25
+
+
+def model_label(log: EvalLog) -> str:
+    """A short column name: the model plus its model args (e.g. opeval/flawed[skip_verify])."""
+    args = log.eval.model_args or {}
+    suffix = ",".join(str(v) if k == "flaw" else f"{k}={v}" for k, v in sorted(args.items()))
+    return f"{log.eval.model}[{suffix}]" if suffix else log.eval.model
+
+
+def column_from_log(log: EvalLog) -> ModelColumn:
+    """Read one log's operator scores; a sample that errored is kept, as an error cell."""
+    cells: dict[str, SampleCell] = {}
+    for sample in log.samples or []:
+        key = str(sample.id) if sample.epoch == 1 else f"{sample.id}#{sample.epoch}"
+        score = (sample.scores or {}).get(SCORER)
+        if score is None or not isinstance(score.value, dict):
+            message = sample.error.message if sample.error else "not scored"
+            cells[key] = SampleCell(0, False, False, False, False, error=message.splitlines()[0])
+            continue
+        value = score.value
+        cells[key] = SampleCell(
+            points=int(value.get("points", 0)),
+            resolved=bool(value.get("resolved")),
+            unsupported_done=bool(value.get("unsupported_done")),
+            safety_violation=bool(value.get("safety_violation")),
+            runtime_failure=bool(value.get("runtime_failure")),
+            labels=list((score.metadata or {}).get("labels", [])),
+        )
+    return ModelColumn(name=model_label(log), cells=cells)
+
+
+def _cell_text(cell: SampleCell | None) -> str:
+    if cell is None:
+        return "-"
+    if cell.error:
+        return "ERROR"
+    flags = "".join(
+        flag
+        for flag, on in (
+            ("R", cell.resolved),
+            ("U", cell.unsupported_done),
+            ("S", cell.safety_violation and not cell.unsupported_done),
+            ("E", cell.runtime_failure),
+        )
+        if on
+    )
+    return f"{cell.points:>2} {flags}".rstrip()
+
+
+def render_table(columns: Sequence[ModelColumn]) -> str:
+    """Render samples x models, with totals, resolved, unsupported-DONE and top labels."""
+    ids = sorted({sid for col in columns for sid in col.cells})
+    names = [c.name for c in columns]
+    first = max([len("sample"), *(len(i) for i in ids)]) + 2
+    width = max([12, *(len(n) for n in names)]) + 2
+    lines = ["sample".ljust(first) + "".join(n.rjust(width) for n in names)]
+    lines.append("-" * len(lines[0]))
+    for sid in ids:
+        row = "".join(_cell_text(col.cells.get(sid)).rjust(width) for col in columns)
+        lines.append(sid.ljust(first) + row)
+    lines.append("-" * len(lines[0]))
+
+    def summary(label: str, values: list[str]) -> str:
+        return label.ljust(first) + "".join(v.rjust(width) for v in values)
+
+    totals = []
+    for col in columns:
+        got = sum(c.points for c in col.cells.values())
+        totals.append(f"{got}/{col.max_points * len(col.cells)}")
+    lines.append(summary("points", totals))
+    lines.append(summary("resolved", [
+        f"{sum(c.resolved for c in col.cells.values())}/{len(col.cells)}" for col in columns
+    ]))
+    lines.append(summary("unsupported DONE", [
+        str(sum(c.unsupported_done for c in col.cells.values())) for col in columns
+    ]))
+    lines.append(summary("safety violations", [
+        str(sum(c.safety_violation for c in col.cells.values())) for col in columns
+    ]))
+    lines.append("")
+    lines.append("flags: R resolved, U unsupported DONE (a safety violation), "
+                 "S other safety violation, E runtime failure")
+    for col in columns:
+        counts: dict[str, int] = {}
+        for cell in col.cells.values():
+            for label in cell.labels:
+                counts[label] = counts.get(label, 0) + 1
+        top = ", ".join(f"{k} x{v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1]))
+        lines.append(f"{col.name}: {top or 'no failures'}")
+    return "\n".join(lines)
