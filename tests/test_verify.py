@@ -151,9 +151,14 @@ def test_wrong_sha_seen_in_an_earlier_tool_output_is_stale() -> None:
     assert "earlier" in verdict.reason
 
 
-def test_stale_sha_found_in_any_tools_output() -> None:
-    log = [ToolRecord(tool="read_file", args={"path": "x"}, output=f"checksum={OLD}")]
+def test_stale_sha_printed_for_that_file_is_stale() -> None:
+    log = [shell("sha256sum app/VERSION", f"{OLD}  app/VERSION")]
     assert verify_file(file_ev(digest=OLD), FACTS, log).label == FailureLabel.STALE_EVIDENCE
+
+
+def test_sha_echoed_without_the_file_is_still_invented() -> None:
+    log = [ToolRecord(tool="shell", args={"command": "echo"}, output=f"checksum={OLD}")]
+    assert verify_file(file_ev(digest=OLD), FACTS, log).label == FailureLabel.INVENTED_EVIDENCE
 
 
 def test_sha_only_in_tool_arguments_is_still_invented() -> None:

@@ -1,0 +1,83 @@
+"""A plain (non-editable) install finds its task data and default graph from any directory."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the wheel and install it (without deps) into a private site dir."""
+    dist = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+         "-q", "-w", str(dist), str(REPO)],
+        check=True,
+    )
+    (wheel,) = dist.glob("operator_eval-*.whl")
+    # Inspect namespaces tasks only for code under a "site-packages" folder.
+    site = tmp_path_factory.mktemp("venv") / "site-packages"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site),
+         str(wheel)],
+        check=True,
+    )
+    return site
+
+
+def _run(site: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+
+
+def test_wheel_carries_datasets_and_graphs(installed: Path) -> None:
+    data = installed / "operator_eval" / "_data"
+    assert (data / "datasets" / "deploy_recovery" / "family.yaml").is_file()
+    assert (data / "datasets" / "deploy_recovery" / "world" / "deploy" / "deployctl").is_file()
+    assert (data / "graphs" / "react_operator.py").is_file()
+    assert (data / "graphs" / "langgraph.json").is_file()
+
+
+def test_installed_copy_generates_samples_and_loads_default_graph(
+    installed: Path, tmp_path: Path
+) -> None:
+    code = (
+        "import json, operator_eval\n"
+        "from operator_eval.world import generate_specs\n"
+        "from operator_eval.agent import load_graph_target, DEFAULT_GRAPH\n"
+        "load_graph_target(DEFAULT_GRAPH)\n"
+        "print(json.dumps({'file': operator_eval.__file__,"
+        " 'ids': [s.id for s in generate_specs('deploy_recovery', 0)]}))\n"
+    )
+    result = _run(installed, tmp_path, sys.executable, "-c", code)
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["file"].startswith(str(installed))
+    assert len(out["ids"]) == 8
+
+
+def test_inspect_eval_runs_from_another_directory(installed: Path, tmp_path: Path) -> None:
+    inspect_cli = Path(sys.executable).with_name("inspect")
+    result = _run(
+        installed, tmp_path, str(inspect_cli), "eval", "operator_eval/deploy_recovery",
+        "--model", "opeval/oracle", "--limit", "1", "--log-dir", str(tmp_path / "logs"),
+        "--display", "plain",
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    (log,) = (tmp_path / "logs").glob("*.eval")
+    from inspect_ai.log import read_eval_log
+
+    sample = (read_eval_log(str(log)).samples or [])[0]
+    assert sample.scores is not None
+    assert sample.scores["operator_score"].value["points"] == 25
