@@ -11,6 +11,8 @@ import pytest
 from inspect_ai import eval as inspect_eval
 from inspect_ai.event import ToolEvent
 from inspect_ai.log import EvalLog
+from inspect_ai.model import ChatMessage, GenerateConfig, ModelAPI, ModelOutput, modelapi
+from inspect_ai.tool import ToolChoice, ToolInfo
 
 from operator_eval.agent import GraphSpecError
 from operator_eval.tasks import deploy_recovery
@@ -151,3 +153,32 @@ def test_step_budget_stops_a_long_agent_and_still_scores(tmp_path: Path) -> None
 def test_a_bad_graph_spec_fails_at_task_load() -> None:
     with pytest.raises(GraphSpecError, match="not found"):
         deploy_recovery(graph="no/such/graph.py:make_graph")
+
+
+@modelapi(name="resetting_test")
+class ResettingAPI(ModelAPI):
+    """A model runtime whose connection resets on every call."""
+
+    async def generate(
+        self,
+        input: list[ChatMessage],
+        tools: list[ToolInfo],
+        tool_choice: ToolChoice,
+        config: GenerateConfig,
+    ) -> ModelOutput:
+        raise ConnectionResetError("connection reset by peer")
+
+
+def test_a_runtime_crash_is_scored_as_runtime_failure_not_dropped(tmp_path: Path) -> None:
+    (log,) = inspect_eval(
+        deploy_recovery(), model="resetting_test/tiny", limit=1, log_dir=str(tmp_path),
+        display="none",
+    )
+    assert log.status == "success"
+    (sample,) = log.samples or []
+    assert sample.error is None
+    score = sample.scores["operator_score"]
+    assert score.value["runtime_failure"] == 1
+    assert score.value["points"] == 0
+    assert score.value["unsupported_done"] == 0
+    assert score.metadata["labels"][0] == "runtime_error"
