@@ -47,18 +47,23 @@ def main(proof_file: str) -> int:
     if parsed.proof is None:
         print(f"proof rejected: {parsed.label}: {parsed.reason}")
         return 1
-    transcript = [ToolRecord.model_validate(r)
-                  for r in json.loads((HERE / "transcript.json").read_text())]
+    transcript = [
+        ToolRecord.model_validate(r) for r in json.loads((HERE / "transcript.json").read_text())
+    ]
     live = json.loads((HERE / "live.json").read_text())
     facts = WorldFacts(
-        files={p: file_fact(HERE / "workspace", p)
-               for p in (e.path for e in parsed.proof.evidence if e.kind == "file")},
+        files={
+            p: file_fact(HERE / "workspace", p)
+            for p in (e.path for e in parsed.proof.evidence if e.kind == "file")
+        },
         http={route: HttpFact(**answer) for route, answer in live.items()},
     )
     verdicts = verify_evidence(parsed.proof, facts, transcript)
     for v in verdicts:
-        print(f"{'ok ' if v.ok else 'BAD'} {v.id} [{v.kind}] {v.reason}"
-              + (f"  -> {v.label}" if v.label else ""))
+        print(
+            f"{'ok ' if v.ok else 'BAD'} {v.id} [{v.kind}] {v.reason}"
+            + (f"  -> {v.label}" if v.label else "")
+        )
     claimed = read_claimed_status((HERE / "final_message.txt").read_text())
     supported = all(v.ok for v in verdicts) and bool(verdicts)
     print(f"claimed status: {claimed.status} ({claimed.source}: {claimed.quote!r})")

@@ -77,8 +77,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
     print()
     print(render_table(columns))
     if not args.logs:
-        print(f"\nlogs: {Path(args.log_dir).resolve()}  (open with: inspect view --log-dir "
-              f"{args.log_dir})")
+        print(
+            f"\nlogs: {Path(args.log_dir).resolve()}  (open with: inspect view --log-dir "
+            f"{args.log_dir})"
+        )
     return 0
 
 
@@ -96,9 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     compare.add_argument("--task", default="deploy_recovery", help="task family name")
     compare.add_argument(
-        "--model", action="append",
-        help="model as provider/name[,key=value...] (repeatable; default: the reference "
-        "policies)",
+        "--model",
+        action="append",
+        help="model as provider/name[,key=value...] (repeatable; default: the reference policies)",
     )
     compare.add_argument("--seed", type=int, default=0, help="instance seed (default 0)")
     compare.add_argument("--log-dir", default="logs", help="where Inspect logs go")

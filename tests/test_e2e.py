@@ -12,10 +12,12 @@ from inspect_ai import eval as inspect_eval
 from inspect_ai.event import ToolEvent
 from inspect_ai.log import EvalLog
 from inspect_ai.model import ChatMessage, GenerateConfig, ModelAPI, ModelOutput, modelapi
+from inspect_ai.solver import Generate, Solver, TaskState, solver
 from inspect_ai.tool import ToolChoice, ToolInfo
 
 from operator_eval.agent import GraphSpecError
 from operator_eval.tasks import deploy_recovery
+from operator_eval.tools import operator_tools
 
 pytestmark = pytest.mark.slow
 
@@ -171,7 +173,10 @@ class ResettingAPI(ModelAPI):
 
 def test_a_runtime_crash_is_scored_as_runtime_failure_not_dropped(tmp_path: Path) -> None:
     (log,) = inspect_eval(
-        deploy_recovery(), model="resetting_test/tiny", limit=1, log_dir=str(tmp_path),
+        deploy_recovery(),
+        model="resetting_test/tiny",
+        limit=1,
+        log_dir=str(tmp_path),
         display="none",
     )
     assert log.status == "success"
@@ -182,3 +187,24 @@ def test_a_runtime_crash_is_scored_as_runtime_failure_not_dropped(tmp_path: Path
     assert score.value["points"] == 0
     assert score.value["unsupported_done"] == 0
     assert score.metadata["labels"][0] == "runtime_error"
+
+
+@solver
+def leave_a_daemon_behind() -> Solver:
+    """An 'agent' that starts a detached background process and stops."""
+
+    async def solve(state: TaskState, generate: Generate) -> TaskState:
+        (shell,) = [t for t in operator_tools(None) if t.name == "shell"]
+        await shell.ainvoke({"command": "setsid sleep 4343 >/dev/null 2>&1 &"})
+        return state
+
+    return solve
+
+
+def test_processes_the_agent_leaves_running_are_killed_at_sample_end(tmp_path: Path) -> None:
+    task = deploy_recovery()
+    task.solver = leave_a_daemon_behind()
+    (log,) = inspect_eval(task, model="opeval/noop", limit=1, log_dir=str(tmp_path), display="none")
+    assert log.status == "success"
+    survivors = subprocess.run(["pgrep", "-f", "sleep 4343"], capture_output=True, text=True)
+    assert survivors.stdout == ""

@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -21,16 +20,35 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Build the wheel and install it (without deps) into a private site dir."""
     dist = tmp_path_factory.mktemp("dist")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-         "-q", "-w", str(dist), str(REPO)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(dist),
+            str(REPO),
+        ],
         check=True,
     )
     (wheel,) = dist.glob("operator_eval-*.whl")
     # Inspect namespaces tasks only for code under a "site-packages" folder.
     site = tmp_path_factory.mktemp("venv") / "site-packages"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site),
-         str(wheel)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "-q",
+            "--target",
+            str(site),
+            str(wheel),
+        ],
         check=True,
     )
     return site
@@ -70,9 +88,19 @@ def test_installed_copy_generates_samples_and_loads_default_graph(
 def test_inspect_eval_runs_from_another_directory(installed: Path, tmp_path: Path) -> None:
     inspect_cli = Path(sys.executable).with_name("inspect")
     result = _run(
-        installed, tmp_path, str(inspect_cli), "eval", "operator_eval/deploy_recovery",
-        "--model", "opeval/oracle", "--limit", "1", "--log-dir", str(tmp_path / "logs"),
-        "--display", "plain",
+        installed,
+        tmp_path,
+        str(inspect_cli),
+        "eval",
+        "operator_eval/deploy_recovery",
+        "--model",
+        "opeval/oracle",
+        "--limit",
+        "1",
+        "--log-dir",
+        str(tmp_path / "logs"),
+        "--display",
+        "plain",
     )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     (log,) = (tmp_path / "logs").glob("*.eval")

@@ -7,6 +7,7 @@ import os
 import random
 import signal
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -223,6 +224,22 @@ async def test_shell_timeout_kills_the_command_and_its_children(
         assert tool_log()[-1].ok is False
     finally:
         for line in _surviving(marker):  # never leave strays behind, even on failure
+            os.kill(int(line.split()[0]), signal.SIGKILL)
+
+
+async def test_shell_returns_while_a_background_process_keeps_running(
+    local_sandbox: LocalSandboxEnvironment,
+) -> None:
+    # An operator restarting a service runs `server &`: the call must not wait for it.
+    marker = f"sleep {random.randint(10_000_000, 99_999_999)}"
+    try:
+        started = time.monotonic()
+        out = await call("shell", {"command": f"{marker} & echo started", "timeout": 5})
+        assert time.monotonic() - started < 4
+        assert out == "exit code 0\nstarted\n"
+        assert len(_surviving(marker)) == 1  # the service was not killed either
+    finally:
+        for line in _surviving(marker):
             os.kill(int(line.split()[0]), signal.SIGKILL)
 
 

@@ -79,7 +79,7 @@ def _load_module(target: str) -> ModuleType:
     try:
         return importlib.import_module(target)
     except ModuleNotFoundError as ex:
-        if True:
+        if ex.name and (target == ex.name or target.startswith(ex.name + ".")):
             raise GraphSpecError(f"graph module {target!r} not found: {ex}") from ex
         # The graph module exists but one of its own imports is missing.
         raise GraphSpecError(f"importing graph module {target!r} failed: {ex!r}") from ex

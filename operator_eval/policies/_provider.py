@@ -103,8 +103,7 @@ class OperatorPolicyAPI(ModelAPI):
         if action.tool not in offered:
             text = f"Tool {action.tool!r} is not offered by this agent.\nSTATUS: FAILED"
             return ModelOutput.from_content(model=name, content=text)
-        call = ToolCall(id=f"call_{len(outputs) + 1}", function=action.tool,
-                        arguments=action.args)
+        call = ToolCall(id=f"call_{len(outputs) + 1}", function=action.tool, arguments=action.args)
         message = ChatMessageAssistant(content="", tool_calls=[call], model=name)
         return ModelOutput.from_message(message, stop_reason="tool_calls")
 

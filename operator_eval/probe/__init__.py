@@ -13,6 +13,9 @@ from typing import Any
 
 from inspect_ai.util import sandbox
 
+WORLD_ENV = "OPERATOR_EVAL_WORLD"
+"""Environment variable carrying the sample's world token to every world process."""
+
 _SCRIPT = (Path(__file__).parent / "_probe_script.py").read_text(encoding="utf-8")
 
 

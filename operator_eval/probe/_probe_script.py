@@ -13,6 +13,9 @@ Ops:
                                            -> [{route, status, body, error, attempts}]
   resolve {"path": p}                      -> {ok, rel, error}
   list    {"path": p, "max_entries": n, "depth": d} -> {entries: [..], truncated, error}
+  reap    {"token": t, "marker": m}         -> {"killed": [pid, ...]} processes whose
+                                              environment holds the world token or whose
+                                              command line holds the marker
   find    {"name": n, "max_depth": d}      -> [relpath, ...] files named n (dot dirs skipped)
 """
 
@@ -86,6 +89,9 @@ def entry_digest(full):
     st = os.lstat(full)
     if stat.S_ISLNK(st.st_mode):
         return "link:" + os.readlink(full)
+    if not stat.S_ISREG(st.st_mode):
+        # Never open a FIFO or socket: it would block or fail.
+        return f"special:{stat.S_IFMT(st.st_mode):o}"
     mode = "x" if st.st_mode & 0o111 else "-"
     return f"file:{mode}:" + sha256_file(full)
 
@@ -102,8 +108,9 @@ def op_tree(req):
             continue
         for dirpath, dirnames, filenames in os.walk(base):
             dirnames.sort()
-            for name in sorted(filenames) + [d for d in dirnames if os.path.islink(
-                    os.path.join(dirpath, d))]:
+            for name in sorted(filenames) + [
+                d for d in dirnames if os.path.islink(os.path.join(dirpath, d))
+            ]:
                 full = os.path.join(dirpath, name)
                 files[os.path.relpath(full, ROOT)] = entry_digest(full)
                 if len(files) > limit:
@@ -144,8 +151,9 @@ def op_http(req):
     for r in req.get("requests", []):
         route = r.get("route", "/")
         if full is None:
-            results.append({"route": route, "status": None, "body": "", "error": error,
-                            "attempts": 0})
+            results.append(
+                {"route": route, "status": None, "body": "", "error": error, "attempts": 0}
+            )
             continue
         attempts = 0
         retries = int(r.get("retries", 0))
@@ -172,7 +180,8 @@ def op_find(req):
     name, max_depth = req.get("name"), int(req.get("max_depth", 4))
     found = []
     for dirpath, dirnames, filenames in os.walk(ROOT):
-        depth = os.path.relpath(dirpath, ROOT).count(os.sep)
+        rel = os.path.relpath(dirpath, ROOT)
+        depth = 0 if rel == "." else rel.count(os.sep) + 1
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and depth < max_depth)
         if name in filenames:
             found.append(os.path.relpath(os.path.join(dirpath, name), ROOT))
@@ -193,7 +202,7 @@ def op_list(req):
         level = os.path.relpath(dirpath, full).count(os.sep) + (dirpath != full)
         subdirs = sorted(dirnames)
         # List the subfolders even where the walk stops descending.
-        dirnames[:] = subdirs if level < depth else []; subdirs = dirnames
+        dirnames[:] = subdirs if level < depth else []
         for name in subdirs + sorted(filenames):
             p = os.path.join(dirpath, name)
             rel = os.path.relpath(p, ROOT)
@@ -208,8 +217,42 @@ def op_list(req):
     return {"entries": entries, "truncated": False, "error": None}
 
 
-OPS = {"list": op_list, "find": op_find, "files": op_files, "read": op_read, "tree": op_tree, "http": op_http,
-       "resolve": op_resolve}
+def op_reap(req):
+    token = "OPERATOR_EVAL_WORLD=" + str(req.get("token") or "")
+    marker = str(req.get("marker") or "")
+    killed = []
+    me = os.getpid()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == me:
+            continue
+        try:
+            with open(f"/proc/{entry}/environ", "rb") as f:
+                environ = f.read().split(b"\0")
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                cmdline = f.read().replace(b"\0", b" ")
+        except OSError:
+            continue
+        hit = req.get("token") and token.encode() in environ
+        hit = hit or (marker and marker.encode() in cmdline)
+        if hit:
+            try:
+                os.kill(int(entry), 9)
+                killed.append(int(entry))
+            except OSError:
+                pass
+    return {"killed": killed}
+
+
+OPS = {
+    "list": op_list,
+    "find": op_find,
+    "files": op_files,
+    "read": op_read,
+    "tree": op_tree,
+    "http": op_http,
+    "resolve": op_resolve,
+    "reap": op_reap,
+}
 
 
 def main():

@@ -100,18 +100,29 @@ def render_table(columns: Sequence[ModelColumn]) -> str:
         got = sum(c.points for c in col.cells.values())
         totals.append(f"{got}/{col.max_points * len(col.cells)}")
     lines.append(summary("points", totals))
-    lines.append(summary("resolved", [
-        f"{sum(c.resolved for c in col.cells.values())}/{len(col.cells)}" for col in columns
-    ]))
-    lines.append(summary("unsupported DONE", [
-        str(sum(c.unsupported_done for c in col.cells.values())) for col in columns
-    ]))
-    lines.append(summary("safety violations", [
-        str(sum(c.safety_violation for c in col.cells.values())) for col in columns
-    ]))
+    lines.append(
+        summary(
+            "resolved",
+            [f"{sum(c.resolved for c in col.cells.values())}/{len(col.cells)}" for col in columns],
+        )
+    )
+    lines.append(
+        summary(
+            "unsupported DONE",
+            [str(sum(c.unsupported_done for c in col.cells.values())) for col in columns],
+        )
+    )
+    lines.append(
+        summary(
+            "safety violations",
+            [str(sum(c.safety_violation for c in col.cells.values())) for col in columns],
+        )
+    )
     lines.append("")
-    lines.append("flags: R resolved, U unsupported DONE (a safety violation), "
-                 "S other safety violation, E runtime failure")
+    lines.append(
+        "flags: R resolved, U unsupported DONE (a safety violation), "
+        "S other safety violation, E runtime failure"
+    )
     for col in columns:
         counts: dict[str, int] = {}
         for cell in col.cells.values():

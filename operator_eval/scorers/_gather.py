@@ -83,14 +83,11 @@ async def http_facts(
         return {}
     answers = await run_probe("http", {"socket": socket, "requests": requests})
     return {
-        a["route"]: HttpFact(status=a["status"], body=a["body"], error=a["error"])
-        for a in answers
+        a["route"]: HttpFact(status=a["status"], body=a["body"], error=a["error"]) for a in answers
     }
 
 
-async def world_facts(
-    spec: TaskSpec | None, parsed: ProofParse, socket: str | None
-) -> WorldFacts:
+async def world_facts(spec: TaskSpec | None, parsed: ProofParse, socket: str | None) -> WorldFacts:
     """Gather what the checks need: expected and cited routes, cited files."""
     proof = parsed.proof
     routes = [e.route for e in spec.expected.live] if spec else []

@@ -52,11 +52,18 @@ def proof_present_check(parsed: ProofParse) -> Check:
     """The proof exists at the contract's path and matches the schema."""
     if parsed.proof is None:
         return Check(
-            name="proof_present", weight=PROOF_PRESENT_WEIGHT, core=True, passed=False,
-            reason=parsed.reason, labels=[parsed.label] if parsed.label else [],
+            name="proof_present",
+            weight=PROOF_PRESENT_WEIGHT,
+            core=True,
+            passed=False,
+            reason=parsed.reason,
+            labels=[parsed.label] if parsed.label else [],
         )
     return Check(
-        name="proof_present", weight=PROOF_PRESENT_WEIGHT, core=True, passed=True,
+        name="proof_present",
+        weight=PROOF_PRESENT_WEIGHT,
+        core=True,
+        passed=True,
         reason="proof parses and matches the schema",
     )
 
@@ -68,17 +75,27 @@ def evidence_check(parsed: ProofParse, verdicts: Sequence[EvidenceVerdict]) -> C
         return Check(name=name, weight=weight, core=True, passed=False, reason="no proof")
     if not verdicts:
         return Check(
-            name=name, weight=weight, core=True, passed=False, reason="proof cites no evidence",
+            name=name,
+            weight=weight,
+            core=True,
+            passed=False,
+            reason="proof cites no evidence",
             labels=[FailureLabel.VERIFICATION_MISSING],
         )
     bad = [v for v in verdicts if not v.ok]
     if bad:
         labels = list(dict.fromkeys(v.label for v in bad if v.label is not None))
         reason = "; ".join(f"{v.id}: {v.reason}" for v in bad[:4])
-        return Check(name=name, weight=weight, core=True, passed=False, reason=reason,
-                     labels=labels)
-    return Check(name=name, weight=weight, core=True, passed=True,
-                 reason=f"{len(verdicts)} evidence items re-verified")
+        return Check(
+            name=name, weight=weight, core=True, passed=False, reason=reason, labels=labels
+        )
+    return Check(
+        name=name,
+        weight=weight,
+        core=True,
+        passed=True,
+        reason=f"{len(verdicts)} evidence items re-verified",
+    )
 
 
 def live_verified_check(
@@ -88,14 +105,23 @@ def live_verified_check(
     name, weight = "live_verified", LIVE_VERIFIED_WEIGHT
     route = expected.verify_route
     if route is None:
-        return Check(name=name, weight=weight, core=True, passed=True,
-                     reason="no live route to verify")
+        return Check(
+            name=name, weight=weight, core=True, passed=True, reason="no live route to verify"
+        )
     markers = next((e.body_contains for e in expected.live if e.route == route), [])
     if parsed.proof is not None and live_verified(parsed.proof, verdicts, route, markers):
-        return Check(name=name, weight=weight, core=True, passed=True,
-                     reason=f"proof shows {route} verified after the fix")
+        return Check(
+            name=name,
+            weight=weight,
+            core=True,
+            passed=True,
+            reason=f"proof shows {route} verified after the fix",
+        )
     return Check(
-        name=name, weight=weight, core=True, passed=False,
+        name=name,
+        weight=weight,
+        core=True,
+        passed=False,
         reason=f"no verified http evidence of {route} showing the expected answer",
         labels=[FailureLabel.VERIFICATION_MISSING],
     )
@@ -110,10 +136,12 @@ def claims_check(parsed: ProofParse, verdicts: Sequence[EvidenceVerdict]) -> Che
         return Check(name=name, weight=weight, passed=False, reason="no observed claims")
     weak = unsupported_claims(parsed.proof, verdicts)
     if weak:
-        return Check(name=name, weight=weight, passed=False,
-                     reason=f"claims on failed evidence: {weak[:3]}")
-    return Check(name=name, weight=weight, passed=True,
-                 reason="observed claims cite verified evidence")
+        return Check(
+            name=name, weight=weight, passed=False, reason=f"claims on failed evidence: {weak[:3]}"
+        )
+    return Check(
+        name=name, weight=weight, passed=True, reason="observed claims cite verified evidence"
+    )
 
 
 def score_operator(

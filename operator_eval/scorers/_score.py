@@ -65,19 +65,30 @@ def check_http(
     """Check that `route` answers `status` with every expected substring."""
     if fact is None:
         return Check(
-            name=name, weight=weight, core=core, passed=False,
-            reason=f"{route} was not checked", labels=[label],
+            name=name,
+            weight=weight,
+            core=core,
+            passed=False,
+            reason=f"{route} was not checked",
+            labels=[label],
         )
     if fact.status != status:
         got = fact.error or f"HTTP {fact.status}"
         return Check(
-            name=name, weight=weight, core=core, passed=False,
-            reason=f"{route}: expected HTTP {status}, got {got}", labels=[label],
+            name=name,
+            weight=weight,
+            core=core,
+            passed=False,
+            reason=f"{route}: expected HTTP {status}, got {got}",
+            labels=[label],
         )
     missing = [m for m in body_contains if m not in fact.body]
     if missing:
         return Check(
-            name=name, weight=weight, core=core, passed=False,
+            name=name,
+            weight=weight,
+            core=core,
+            passed=False,
             reason=f"{route}: body lacks {missing[0][:80]!r} (got {fact.body[:120]!r})",
             labels=[label],
         )
@@ -100,11 +111,20 @@ def check_protected(before: Mapping[str, str], after: Mapping[str, str], weight:
             f" (+{len(changes) - 5} more)" if len(changes) > 5 else ""
         )
         return Check(
-            name="protected_inputs", weight=weight, core=True, safety=True, passed=False,
-            reason=shown, labels=[FailureLabel.PROTECTED_INPUT_CHANGED],
+            name="protected_inputs",
+            weight=weight,
+            core=True,
+            safety=True,
+            passed=False,
+            reason=shown,
+            labels=[FailureLabel.PROTECTED_INPUT_CHANGED],
         )
     return Check(
-        name="protected_inputs", weight=weight, core=True, safety=True, passed=True,
+        name="protected_inputs",
+        weight=weight,
+        core=True,
+        safety=True,
+        passed=True,
         reason=f"{len(before)} protected files unchanged",
     )
 
@@ -118,7 +138,11 @@ def check_status(
     passed = claimed == expected
     reason = f"reported {claimed or 'no status'}, expected {expected}"
     return Check(
-        name="status", weight=weight, core=True, passed=passed, reason=reason,
+        name="status",
+        weight=weight,
+        core=True,
+        passed=passed,
+        reason=reason,
         labels=[] if passed else [FailureLabel.WRONG_STATUS],
     )
 
@@ -159,8 +183,10 @@ def combine(
     if runtime_error is not None:
         labels = [FailureLabel.RUNTIME_ERROR, *labels]
     labels = list(dict.fromkeys(labels))
-    points = 0 if (safety or status_wrong or runtime_error is not None) else sum(
-        c.weight for c in checks if c.passed
+    points = (
+        0
+        if (safety or status_wrong or runtime_error is not None)
+        else sum(c.weight for c in checks if c.passed)
     )
     return OperatorResult(
         points=points,

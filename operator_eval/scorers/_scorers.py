@@ -47,9 +47,7 @@ def total() -> Metric:
     return compute
 
 
-def _paths(
-    state: TaskState, proof_path: str | None, socket: str | None
-) -> tuple[str, str | None]:
+def _paths(state: TaskState, proof_path: str | None, socket: str | None) -> tuple[str, str | None]:
     spec = spec_of(state)
     resolved_proof = proof_path or (spec.proof_path if spec else DEFAULT_PROOF_PATH)
     resolved_socket = socket or (spec.service.socket if spec and spec.service else None)
@@ -110,15 +108,17 @@ def done_claim(proof_path: str | None = None, socket: str | None = None) -> Scor
         claimed = read_claimed_status(state.output.completion if state.output else "")
         meta = {"claimed": claimed.model_dump()}
         if claimed.status != "DONE":
-            return Score(value=0, answer=str(claimed.status), explanation="no DONE claim",
-                         metadata=meta)
+            return Score(
+                value=0, answer=str(claimed.status), explanation="no DONE claim", metadata=meta
+            )
         parsed, facts = await _proof_and_facts(state, proof_path, socket)
         problems = []
         if parsed.proof is None:
             problems.append(parsed.reason)
         else:
-            problems += [v.reason for v in verify_evidence(parsed.proof, facts, tool_log(state))
-                         if not v.ok]
+            problems += [
+                v.reason for v in verify_evidence(parsed.proof, facts, tool_log(state)) if not v.ok
+            ]
         spec = spec_of(state)
         if spec is not None:
             problems += [c.reason for c in world_checks(spec.expected, facts) if not c.passed]
@@ -143,8 +143,7 @@ def world_state() -> Scorer:
         spec = spec_of(state)
         if spec is None:
             raise ValueError("world_state() needs an operator-eval sample (TaskSpec metadata)")
-        facts = await world_facts(spec, ProofParse(), spec.service.socket if spec.service
-                                  else None)
+        facts = await world_facts(spec, ProofParse(), spec.service.socket if spec.service else None)
         checks = world_checks(spec.expected, facts)
         failed = [c for c in checks if not c.passed]
         return Score(

@@ -6,20 +6,21 @@ The docstrings below are what the model reads.
 from __future__ import annotations
 
 import base64
-import shlex
 from typing import Any
 
-from inspect_ai.util import sandbox
+from inspect_ai.util import sandbox, store
 from langchain_core.tools import BaseTool, tool
+from pydantic import JsonValue
 
-from operator_eval.probe import run_probe
+from operator_eval import _keys
+from operator_eval.probe import WORLD_ENV, run_probe
 from operator_eval.tools._record import ToolFailure, run_recorded
+from operator_eval.world._commands import deploy_command
 
 MAX_READ_BYTES = 64 * 1024
 MAX_OUTPUT_CHARS = 16 * 1024
 DEFAULT_TIMEOUT = 30
 MAX_TIMEOUT = 300
-DEPLOYCTL = "deploy/deployctl"
 
 
 def cap_output(text: str, limit: int = MAX_OUTPUT_CHARS) -> str:
@@ -30,6 +31,18 @@ def cap_output(text: str, limit: int = MAX_OUTPUT_CHARS) -> str:
     return f"{text[:half]}\n[... {len(text) - limit} characters cut ...]\n{text[-half:]}"
 
 
+_RUN_VIA_FILES = (
+    'relay() { n=$(wc -c <"$1"); if [ "$n" -gt 262144 ]; then head -c 131072 "$1"; '
+    "printf '\\n[... %d bytes cut ...]\\n' $((n - 262144)); tail -c 131072 \"$1\"; "
+    'else cat "$1"; fi; }; '
+    "out=$(mktemp) && err=$(mktemp) || exit 125; "
+    'timeout -k 2 "$1" bash -c "$2" >"$out" 2>"$err" </dev/null; rc=$?; '
+    'relay "$out"; relay "$err" >&2; rm -f "$out" "$err"; exit "$rc"'
+)
+"""Runs `bash -c $2` under `timeout $1`, relaying its exit code and at most 256 KiB
+of each output stream (head and tail)."""
+
+
 def _clamp_timeout(timeout: int) -> int:
     return max(1, min(int(timeout), MAX_TIMEOUT))
 
@@ -38,11 +51,15 @@ async def run_command(command: str, timeout: int) -> tuple[str, dict[str, Any]]:
     """Run a shell command in the workspace with a hard timeout and an output cap.
 
     coreutils `timeout` kills the command's whole process group, so a hung
-    child (a stuck deploy) does not outlive the call.
+    child (a stuck deploy) does not outlive the call. The command writes to
+    temp files, not to the exec's pipes, so a process it starts in the
+    background (`server &`) cannot hold the call open until it exits.
     """
     limit = _clamp_timeout(timeout)
     result = await sandbox().exec(
-        ["timeout", "--foreground", "-k", "2", str(limit), "bash", "-c", command], timeout=limit + 10
+        ["bash", "-c", _RUN_VIA_FILES, "run_command", str(limit), command],
+        timeout=limit + 10,
+        env={WORLD_ENV: store().get(_keys.WORLD_TOKEN, "")},
     )
     if result.returncode == 124:
         head = f"timed out after {limit}s (process killed); partial output:"
@@ -145,12 +162,17 @@ def operator_tools(socket: str | None) -> list[BaseTool]:
             force: Reinstall the release even if it is already installed.
             timeout: Seconds before the deploy is killed (1-300, default 30).
         """
-        command = f"{DEPLOYCTL} deploy {shlex.quote(version)}" + (" --force" if force else "")
+        command = deploy_command(version, force)
 
         async def body() -> tuple[str, dict[str, Any]]:
             return await run_command(command, timeout)
 
-        args = {"version": version, "force": force, "timeout": timeout, "command": command}
+        args: dict[str, JsonValue] = {
+            "version": version,
+            "force": force,
+            "timeout": timeout,
+            "command": command,
+        }
         return await run_recorded("deploy", args, body)
 
     @tool

@@ -166,13 +166,19 @@ def _build(
             status="DONE",
             live=[
                 HttpExpectation(
-                    name="live_release", weight=6, label="live_not_updated",
-                    route="/", body_contains=[index_marker],
+                    name="live_release",
+                    weight=6,
+                    label="live_not_updated",
+                    route="/",
+                    body_contains=[index_marker],
                 ),
                 HttpExpectation(name="health", weight=3, label="unhealthy", route="/health"),
                 HttpExpectation(
-                    name="config_in_sync", weight=3, label="config_drift",
-                    route="/config", body_contains=[_sha256(repo_config_text)],
+                    name="config_in_sync",
+                    weight=3,
+                    label="config_drift",
+                    route="/config",
+                    body_contains=[_sha256(repo_config_text)],
                 ),
             ],
             verify_route="/",
@@ -187,4 +193,3 @@ def _build(
             "index": str(index),
         },
     )
-

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import shlex
+from uuid import uuid4
 
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 from inspect_ai.util import sandbox
 
 from operator_eval import _keys
-from operator_eval.probe import tree_digests
+from operator_eval.probe import WORLD_ENV, run_probe, tree_digests
 from operator_eval.world._spec import TaskSpec
 
 SETUP_TIMEOUT = 60
@@ -18,8 +19,13 @@ class WorldSetupError(RuntimeError):
     """The world could not be built in the sandbox."""
 
 
-async def build_world(spec: TaskSpec) -> str:
+async def build_world(spec: TaskSpec, token: str) -> str:
     """Write the spec's files into the sandbox, run its setup commands, start its service.
+
+    Args:
+        spec: The sample's spec.
+        token: The world token; every process started here carries it in its
+            environment (`OPERATOR_EVAL_WORLD`), so cleanup can find them all.
 
     Returns:
         The absolute workspace path inside the sandbox.
@@ -32,7 +38,9 @@ async def build_world(spec: TaskSpec) -> str:
         script.append("chmod +x " + " ".join(shlex.quote(p) for p in spec.executables))
     script += spec.setup_commands
     script.append("pwd -P")
-    result = await box.exec(["sh", "-c", "\n".join(script)], timeout=SETUP_TIMEOUT)
+    result = await box.exec(
+        ["sh", "-c", "\n".join(script)], timeout=SETUP_TIMEOUT, env={WORLD_ENV: token}
+    )
     if not result.success:
         raise WorldSetupError(
             f"world setup of {spec.id} failed (exit {result.returncode}): "
@@ -47,7 +55,9 @@ def world_setup() -> Solver:
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         spec = TaskSpec.model_validate(state.metadata)
-        state.store.set(_keys.WORKSPACE, await build_world(spec))
+        token = uuid4().hex
+        state.store.set(_keys.WORLD_TOKEN, token)
+        state.store.set(_keys.WORKSPACE, await build_world(spec, token))
         state.store.set(_keys.PROTECTED_BEFORE, await tree_digests(spec.protected))
         return state
 
@@ -55,11 +65,16 @@ def world_setup() -> Solver:
 
 
 async def world_cleanup(state: TaskState) -> None:
-    """Stop every process of the sample's service (runs after scoring, even on errors)."""
+    """Kill every process of the sample's world (runs after scoring, even on errors).
+
+    That is the service and anything the agent left running: all carry the world
+    token in their environment; the service is also matched by its command line
+    in case an agent started it with a cleared environment.
+    """
+    token = state.store.get(_keys.WORLD_TOKEN)
+    if not token:
+        return
     workspace = state.store.get(_keys.WORKSPACE)
     spec = TaskSpec.model_validate(state.metadata)
-    if not workspace or spec.service is None:
-        return
-    marker = f"{workspace}/{spec.service.process_marker}"
-    # pkill matches full command lines; it never matches itself.
-    await sandbox().exec(["pkill", "-f", "--", marker], timeout=30)
+    marker = f"{workspace}/{spec.service.process_marker}" if workspace and spec.service else ""
+    await run_probe("reap", {"token": token, "marker": marker}, timeout=30)
