@@ -208,3 +208,17 @@ def test_processes_the_agent_leaves_running_are_killed_at_sample_end(tmp_path: P
     assert log.status == "success"
     survivors = subprocess.run(["pgrep", "-f", "sleep 4343"], capture_output=True, text=True)
     assert survivors.stdout == ""
+
+
+def test_oracle_solves_every_sample_of_another_seed(tmp_path: Path) -> None:
+    (log,) = inspect_eval(
+        deploy_recovery(seed=11),
+        model="opeval/oracle",
+        max_samples=8,
+        log_dir=str(tmp_path),
+        display="none",
+    )
+    values = [s.scores["operator_score"].value for s in log.samples or []]
+    assert [s.id for s in log.samples or []] != []
+    assert all(str(s.id).endswith("-s11") for s in log.samples or [])
+    assert [v["points"] for v in values] == [25] * 8

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from operator_eval.world import DatasetError, build_dataset, generate_specs
+from operator_eval.world import _data
+
+VARIANTS = {
+    "clean",
+    "service_not_restarted",
+    "stale_symlink",
+    "page_cache",
+    "wrong_artifact",
+    "deploy_timeout",
+    "flapping_health",
+    "config_drift",
+}
+
+
+def test_default_seed_gives_eight_samples_with_stable_ids() -> None:
+    first = [s.id for s in generate_specs("deploy_recovery", 0)]
+    again = [s.id for s in generate_specs("deploy_recovery", 0)]
+    assert first == again
+    assert len(first) == len(set(first)) == 8
+    assert {s.variant for s in generate_specs("deploy_recovery", 0)} == VARIANTS
+
+
+def test_same_seed_same_world_other_seed_other_world() -> None:
+    a = generate_specs("deploy_recovery", 0)
+    b = generate_specs("deploy_recovery", 0)
+    c = generate_specs("deploy_recovery", 7)
+    assert [s.files for s in a] == [s.files for s in b]
+    assert all(x.files != y.files for x, y in zip(a, c, strict=True))
+    assert {s.facts["version"] for s in a} != {s.facts["version"] for s in c}
+
+
+def test_answer_key_never_reaches_the_sandbox_files() -> None:
+    for spec in generate_specs("deploy_recovery", 3):
+        marker = spec.expected.live[2].body_contains[0]  # sha256 of the repo config
+        assert all(marker not in content for content in spec.files.values())
+
+
+def test_every_sample_names_its_protected_paths_and_expected_live_answer() -> None:
+    for spec in generate_specs("deploy_recovery", 0):
+        assert "app" in spec.protected and "deploy/deployctl" in spec.protected
+        routes = {e.route for e in spec.expected.live}
+        assert routes == {"/", "/health", "/config"}
+        assert sum(e.weight for e in spec.expected.live) == 12
+        assert spec.proof_path in spec.prompt
+
+
+def test_dataset_keeps_spec_in_metadata_and_status_as_target() -> None:
+    dataset = build_dataset("deploy_recovery", 0)
+    sample = dataset[0]
+    assert sample.metadata is not None and sample.metadata["family"] == "deploy_recovery"
+    assert sample.target == "DONE"
+    assert sample.files is None
+
+
+def test_unknown_family_lists_known_ones() -> None:
+    with pytest.raises(ValueError, match="deploy_recovery"):
+        generate_specs("no_such_family")
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("variants: [1, 2", "not valid YAML"),
+        ("- just a list\n", "expected a mapping"),
+        ("variants:\n  broken: {story: x}\n", "needs 'story' and 'reference'"),
+    ],
+)
+def test_malformed_family_file_names_the_file_and_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: str, problem: str
+) -> None:
+    family = tmp_path / "deploy_recovery"
+    family.mkdir()
+    (family / "family.yaml").write_text(content)
+    monkeypatch.setattr(_data, "data_dir", lambda name: tmp_path)
+    with pytest.raises(DatasetError, match=problem) as info:
+        generate_specs("deploy_recovery", 0)
+    assert "family.yaml" in str(info.value)
+
+
+def test_missing_world_folder_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    family = tmp_path / "deploy_recovery"
+    family.mkdir()
+    real = Path(_data.family_dir("deploy_recovery")) / "family.yaml"
+    (family / "family.yaml").write_text(real.read_text())
+    monkeypatch.setattr(_data, "data_dir", lambda name: tmp_path)
+    with pytest.raises(DatasetError, match="missing world fixture folder"):
+        generate_specs("deploy_recovery", 0)
