@@ -4,8 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from operator_eval.world import DatasetError, build_dataset, generate_specs
-from operator_eval.world import _data
+from operator_eval.world import DatasetError, _data, build_dataset, generate_specs
 
 VARIANTS = {
     "clean",
