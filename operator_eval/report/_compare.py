@@ -83,17 +83,18 @@ def render_table(columns: Sequence[ModelColumn]) -> str:
     """Render samples x models, with totals, resolved, unsupported-DONE and top labels."""
     ids = sorted({sid for col in columns for sid in col.cells})
     names = [c.name for c in columns]
-    first = max([len("sample"), *(len(i) for i in ids)]) + 2
-    width = max([12, *(len(n) for n in names)]) + 2
-    lines = ["sample".ljust(first) + "".join(n.rjust(width) for n in names)]
+    first = max([len("sample"), len("safety violations"), *(len(i) for i in ids)]) + 2
+    widths = [max(9, len(n)) + 2 for n in names]
+
+    def row(label: str, values: Sequence[str]) -> str:
+        return label.ljust(first) + "".join(v.rjust(w) for v, w in zip(values, widths, strict=True))
+
+    lines = [row("sample", names)]
     lines.append("-" * len(lines[0]))
     for sid in ids:
-        row = "".join(_cell_text(col.cells.get(sid)).rjust(width) for col in columns)
-        lines.append(sid.ljust(first) + row)
+        lines.append(row(sid, [_cell_text(col.cells.get(sid)) for col in columns]))
     lines.append("-" * len(lines[0]))
-
-    def summary(label: str, values: list[str]) -> str:
-        return label.ljust(first) + "".join(v.rjust(width) for v in values)
+    summary = row
 
     totals = []
     for col in columns:
