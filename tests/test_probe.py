@@ -173,7 +173,8 @@ def test_tree_digest_changes_with_content_mode_and_link_target(ws: Path) -> None
         return files
 
     before = snapshot()
-    assert set(before) == {"conf/app.yaml", "conf/sub/run.sh", "conf/current"}
+    assert set(before) == {"conf/app.yaml", "conf/sub", "conf/sub/run.sh", "conf/current"}
+    assert before["conf/sub"] == "dir"
     assert snapshot() == before  # stable when nothing changes
 
     (ws / "conf" / "app.yaml").write_text("port: 9090\n")
@@ -193,6 +194,9 @@ def test_tree_digest_changes_with_content_mode_and_link_target(ws: Path) -> None
 
     (ws / "conf" / "new.txt").write_text("")
     assert "conf/new.txt" in snapshot()
+
+    (ws / "conf" / "empty").mkdir()  # an empty folder is a change too
+    assert snapshot()["conf/empty"] == "dir"
 
 
 def test_tree_single_file_and_file_limit(ws: Path) -> None:

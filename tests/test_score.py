@@ -338,7 +338,7 @@ EXPECTED = Expected(
             body_contains=[CONFIG_SHA],
         ),
     ],
-    verify_route="/",
+    verify_routes=["/", "/config"],
 )
 
 
@@ -367,6 +367,14 @@ def good_log() -> list[ToolRecord]:
             http_status=200,
             http_body=f"<h1>{MARKER}</h1>",
         ),
+        ToolRecord(
+            tool="http_get",
+            args={"route": "/config"},
+            output=f"HTTP 200\n{json.dumps({'sha256': CONFIG_SHA})}",
+            seq=3,
+            http_status=200,
+            http_body=json.dumps({"sha256": CONFIG_SHA}),
+        ),
     ]
 
 
@@ -383,6 +391,13 @@ def good_proof(**overrides: Any) -> dict[str, Any]:
                 "output_contains": "restarted ledgerd",
             },
             {"id": "live", "kind": "http", "route": "/", "status": 200, "body_contains": MARKER},
+            {
+                "id": "conf",
+                "kind": "http",
+                "route": "/config",
+                "status": 200,
+                "body_contains": CONFIG_SHA,
+            },
         ],
         "claims": [
             {"text": "1.2.4 is live", "basis": "observed", "evidence": ["live"]},
@@ -430,6 +445,7 @@ def run(
         protected_before=PROTECTED,
         protected_after=protected_after if protected_after is not None else dict(PROTECTED),
         claimed=status,
+        log=tool_log,
         runtime_error=runtime_error,
     )
 
@@ -622,7 +638,7 @@ def test_end_to_end_expected_blocked_and_reported_blocked() -> None:
                 body_contains=[CONFIG_SHA],
             ),
         ],
-        verify_route=None,
+        verify_routes=[],
     )
     http = good_http()
     http["/"] = HttpFact(status=200, body=f"{APP} version 1.2.3")

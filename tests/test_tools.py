@@ -306,7 +306,7 @@ async def test_every_call_is_recorded_in_order(local_sandbox: LocalSandboxEnviro
     assert "outside the workspace" in log[1].output
     # The version is quoted, never run as a second command.
     assert log[3].args["command"] == "deploy/deployctl deploy '2.4.1; rm -rf /'"
-    assert log[3].output.startswith("exit code 127")
+    assert log[3].output.startswith("$ deploy/deployctl deploy '2.4.1; rm -rf /'\nexit code 127")
 
 
 async def test_tool_errors_never_raise(local_sandbox: LocalSandboxEnvironment) -> None:

@@ -420,35 +420,46 @@ def test_evidence_files_and_routes_list_what_to_gather() -> None:
 # --- live_verified ----------------------------------------------------------------------------
 
 
-def test_live_verified_needs_verified_http_evidence_with_every_marker() -> None:
+def test_live_verified_needs_a_cited_observation_showing_every_marker() -> None:
     proof = _proof(http_ev())
-    verdicts = verify_evidence(proof, FACTS, [http_get("/", 200, INDEX_NEW)])
-    assert live_verified(proof, verdicts, "/", [INDEX_NEW])
-    assert live_verified(proof, verdicts, "/", ["ledgerd", "1.2.4"])
-    assert live_verified(proof, verdicts, "/", [])
-    assert not live_verified(proof, verdicts, "/", [INDEX_NEW, "healthy"])
-    assert not live_verified(proof, verdicts, "/health", [])
+    log = [http_get("/", 200, INDEX_NEW)]
+    verdicts = verify_evidence(proof, FACTS, log)
+    assert live_verified(proof, verdicts, log, "/", 200, [INDEX_NEW])
+    assert live_verified(proof, verdicts, log, "/", 200, ["ledgerd", "1.2.4"])
+    assert not live_verified(proof, verdicts, log, "/", 200, [INDEX_NEW, "healthy"])
+    assert not live_verified(proof, verdicts, log, "/", 503, [])
+    assert not live_verified(proof, verdicts, log, "/health", 200, [])
 
 
 def test_live_verified_refuses_evidence_that_failed() -> None:
     proof = _proof(http_ev())
     verdicts = verify_evidence(proof, FACTS, [])  # never requested: invented
     assert not verdicts[0].ok
-    assert not live_verified(proof, verdicts, "/", [INDEX_NEW])
+    assert not live_verified(proof, verdicts, [], "/", 200, [INDEX_NEW])
 
 
-def test_live_verified_refuses_evidence_too_vague_for_the_markers() -> None:
+def test_live_verified_accepts_a_short_quote_of_an_observation_with_the_markers() -> None:
+    # The agent quoted only part of the page; what it saw held the expected text.
     proof = _proof(http_ev(body="ledgerd"))
-    verdicts = verify_evidence(proof, FACTS, [http_get("/", 200, INDEX_NEW)])
+    log = [http_get("/", 200, INDEX_NEW)]
+    verdicts = verify_evidence(proof, FACTS, log)
     assert verdicts[0].ok
-    assert not live_verified(proof, verdicts, "/", [INDEX_NEW])
+    assert live_verified(proof, verdicts, log, "/", 200, [INDEX_NEW])
+
+
+def test_live_verified_refuses_an_observation_without_the_markers() -> None:
+    proof = _proof(http_ev(body="ledgerd"))
+    log = [http_get("/", 200, "<p>ledgerd version 1.2.3</p>")]
+    verdicts = verify_evidence(proof, FACTS, log)
+    assert not live_verified(proof, verdicts, log, "/", 200, [INDEX_NEW])
 
 
 def test_live_verified_ignores_other_kinds() -> None:
     proof = _proof(cmd_ev("curl -s /", INDEX_NEW, id="c1"))
-    verdicts = verify_evidence(proof, FACTS, [shell("curl -s /", INDEX_NEW)])
+    log = [shell("curl -s /", INDEX_NEW)]
+    verdicts = verify_evidence(proof, FACTS, log)
     assert verdicts[0].ok
-    assert not live_verified(proof, verdicts, "/", [INDEX_NEW])
+    assert not live_verified(proof, verdicts, log, "/", 200, [INDEX_NEW])
 
 
 # --- unsupported_claims -----------------------------------------------------------------------

@@ -27,6 +27,26 @@ RUNTIME_ERRORS: tuple[type[BaseException], ...] = (
     ConnectionError,
     TimeoutError,
 )
+# Other providers' SDKs (anthropic, google, ...) raise their own classes through the
+# bridge; they are recognised by name so that no SDK has to be imported here.
+RUNTIME_ERROR_NAMES = frozenset(
+    {
+        "APIConnectionError",
+        "APITimeoutError",
+        "InternalServerError",
+        "ServiceUnavailableError",
+        "ServerError",
+        "DeadlineExceeded",
+        "ServiceUnavailable",
+    }
+)
+
+
+def is_runtime_error(ex: BaseException) -> bool:
+    """True when `ex` is a failure of the model runtime rather than of the agent."""
+    if isinstance(ex, RUNTIME_ERRORS):
+        return True
+    return any(cls.__name__ in RUNTIME_ERROR_NAMES for cls in type(ex).__mro__)
 
 
 def bridged_chat_model() -> ChatOpenAI:
@@ -70,7 +90,9 @@ def operator_agent(graph: str = DEFAULT_GRAPH, max_steps: int = DEFAULT_MAX_STEP
                 )
             except GraphRecursionError:
                 stop = "step_budget"
-            except RUNTIME_ERRORS as ex:
+            except Exception as ex:
+                if not is_runtime_error(ex):
+                    raise
                 stop = "runtime_error"
                 state.store.set(_keys.RUNTIME_ERROR, f"{type(ex).__name__}: {ex}")
         state.store.set(_keys.AGENT_STOP, stop)

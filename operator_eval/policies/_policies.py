@@ -54,15 +54,24 @@ def _step(step: ReferenceStep) -> ToolAction:
     return ToolAction(step.tool, dict(step.args))
 
 
-def _command_of(step: ReferenceStep) -> str:
+def _cited_command(step: ReferenceStep) -> str:
     if step.tool == "deploy":
         return deploy_command(str(step.args["version"]), bool(step.args.get("force")))
     return str(step.args.get("command", ""))
 
 
+def _is_header(line: str) -> bool:
+    return line.startswith(("$ ", "exit code ", "timed out after "))
+
+
+def _succeeded(output: str) -> bool:
+    """The shell or deploy tool reported exit code 0 (its header, not the output)."""
+    return "exit code 0" in output.splitlines()[:2]
+
+
 def _output_marker(output: str) -> str:
-    """A line of real output to cite (skipping the tool's own 'exit code' header)."""
-    lines = [ln.strip() for ln in output.splitlines()[1:] if ln.strip()]
+    """A line of real output to cite (skipping the tool's own header lines)."""
+    lines = [ln.strip() for ln in output.splitlines() if ln.strip() and not _is_header(ln)]
     return lines[-1][:60] if lines else output.strip()[:60]
 
 
@@ -131,12 +140,12 @@ def _fix(spec: TaskSpec, evidence: list[dict[str, Any]]) -> Policy:
     for step in spec.reference:
         output = yield _step(step)
         last = step
-    if last is not None and output.startswith("exit code 0"):
+    if last is not None and _succeeded(output):
         evidence.append(
             {
                 "id": f"e{len(evidence) + 1}",
                 "kind": "command",
-                "command": _command_of(last),
+                "command": _cited_command(last),
                 "output_contains": _output_marker(output),
             }
         )
@@ -242,7 +251,7 @@ def skip_verify(spec: TaskSpec) -> Policy:
             {
                 "id": "e1",
                 "kind": "command",
-                "command": _command_of(step),
+                "command": _cited_command(step),
                 "output_contains": _output_marker(output),
             }
         )

@@ -27,16 +27,24 @@ async def run_probe(op: str, request: dict[str, Any], *, timeout: int = 60) -> A
     """Run one probe operation in the current sample's sandbox.
 
     Args:
-        op: One of files, read, tree, http, resolve (see `_probe_script.py`).
+        op: One of files, read, tree, list, find, http, owner, resolve, reap
+            (see `_probe_script.py` for each request and answer).
         request: The JSON request for the operation.
         timeout: Seconds before the exec is abandoned.
 
     Raises:
         ProbeError: when the probe fails or answers something that is not JSON.
     """
-    result = await sandbox().exec(
-        ["python3", "-c", _SCRIPT, op], input=json.dumps(request), timeout=timeout
-    )
+    try:
+        result = await sandbox().exec(
+            # -I: the workspace (the agent's) must not be on sys.path, or a json.py
+            # there would answer for the probe.
+            ["python3", "-I", "-c", _SCRIPT, op],
+            input=json.dumps(request),
+            timeout=timeout,
+        )
+    except TimeoutError as ex:
+        raise ProbeError(f"probe '{op}' timed out after {timeout}s") from ex
     if not result.success:
         raise ProbeError(f"probe '{op}' failed (exit {result.returncode}): {result.stderr[-500:]}")
     try:

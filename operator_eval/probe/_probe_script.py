@@ -16,6 +16,8 @@ Ops:
   reap    {"token": t, "marker": m}         -> {"killed": [pid, ...]} processes whose
                                               environment holds the world token or whose
                                               command line holds the marker
+  owner   {"socket": s, "program": p}      -> {genuine, reason}: is the listening socket
+                                              served by `python3 <workspace>/p` alone?
   find    {"name": n, "max_depth": d}      -> [relpath, ...] files named n (dot dirs skipped)
 """
 
@@ -31,6 +33,9 @@ import time
 
 ROOT = os.path.realpath(os.getcwd())
 MAX_BODY = 64 * 1024
+MAX_HASH_BYTES = 256 * 1024 * 1024
+HTTP_DEADLINE_S = 30.0
+PYTHON_ENV_HOOKS = ("PYTHONPATH", "PYTHONHOME", "PYTHONSTARTUP", "PYTHONINSPECT")
 
 
 def resolve(path):
@@ -58,7 +63,9 @@ def op_files(req):
         full, error = resolve(path)
         fact = {"exists": False, "sha256": None, "size": None, "error": error}
         if full is not None:
-            if os.path.isfile(full):
+            if os.path.isfile(full) and os.path.getsize(full) > MAX_HASH_BYTES:
+                fact["error"] = f"larger than {MAX_HASH_BYTES} bytes, not hashed"
+            elif os.path.isfile(full):
                 fact.update(exists=True, sha256=sha256_file(full), size=os.path.getsize(full))
             elif os.path.exists(full):
                 fact["error"] = "not a regular file"
@@ -89,9 +96,13 @@ def entry_digest(full):
     st = os.lstat(full)
     if stat.S_ISLNK(st.st_mode):
         return "link:" + os.readlink(full)
+    if stat.S_ISDIR(st.st_mode):
+        return "dir"
     if not stat.S_ISREG(st.st_mode):
         # Never open a FIFO or socket: it would block or fail.
         return f"special:{stat.S_IFMT(st.st_mode):o}"
+    if st.st_size > MAX_HASH_BYTES:
+        return f"file:large:{st.st_size}:{st.st_mtime_ns}"
     mode = "x" if st.st_mode & 0o111 else "-"
     return f"file:{mode}:" + sha256_file(full)
 
@@ -108,9 +119,8 @@ def op_tree(req):
             continue
         for dirpath, dirnames, filenames in os.walk(base):
             dirnames.sort()
-            for name in sorted(filenames) + [
-                d for d in dirnames if os.path.islink(os.path.join(dirpath, d))
-            ]:
+            # Directories count too: an empty folder created inside is a change.
+            for name in sorted(filenames) + dirnames:
                 full = os.path.join(dirpath, name)
                 files[os.path.relpath(full, ROOT)] = entry_digest(full)
                 if len(files) > limit:
@@ -139,7 +149,7 @@ def get_once(sock_path, route, timeout):
         if len(body) > MAX_BODY:
             text += "\n[body truncated]"
         return {"status": resp.status, "body": text, "error": None}
-    except (OSError, http.client.HTTPException) as ex:
+    except Exception as ex:  # any route text or peer behaviour must end as an answer
         return {"status": None, "body": "", "error": f"{ex.__class__.__name__}: {ex}"}
     finally:
         conn.close()
@@ -148,8 +158,31 @@ def get_once(sock_path, route, timeout):
 def op_http(req):
     full, error = resolve(req.get("socket"))
     results = []
+    deadline = time.monotonic() + float(req.get("deadline", HTTP_DEADLINE_S))
     for r in req.get("requests", []):
         route = r.get("route", "/")
+        if not isinstance(route, str) or not route.startswith("/") or not route.isprintable():
+            results.append(
+                {
+                    "route": route,
+                    "status": None,
+                    "body": "",
+                    "error": "invalid route",
+                    "attempts": 0,
+                }
+            )
+            continue
+        if time.monotonic() > deadline:
+            results.append(
+                {
+                    "route": route,
+                    "status": None,
+                    "body": "",
+                    "error": "probe deadline exceeded",
+                    "attempts": 0,
+                }
+            )
+            continue
         if full is None:
             results.append(
                 {"route": route, "status": None, "body": "", "error": error, "attempts": 0}
@@ -160,7 +193,7 @@ def op_http(req):
         until = r.get("until_status")
         while True:
             attempts += 1
-            res = get_once(full, route, float(r.get("timeout", 5)))
+            res = get_once(full, route, float(r.get("timeout", 3)))
             if until is None or res["status"] == until or attempts > retries:
                 break
             time.sleep(float(r.get("pause", 0.1)))
@@ -243,6 +276,73 @@ def op_reap(req):
     return {"killed": killed}
 
 
+def socket_owners(full):
+    """Pids whose open files include the listening unix socket bound at `full`."""
+    inodes = set()
+    with open("/proc/net/unix", encoding="utf-8") as f:
+        next(f)
+        for line in f:
+            parts = line.split()
+            if len(parts) >= 8 and parts[7] == full:
+                inodes.add(parts[6])
+    targets = {f"socket:[{i}]" for i in inodes}
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fds = os.listdir(f"/proc/{entry}/fd")
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                if os.readlink(f"/proc/{entry}/fd/{fd}") in targets:
+                    pids.append(int(entry))
+                    break
+            except OSError:
+                continue
+    return pids
+
+
+def op_owner(req):
+    """Is the socket served by `python3 <program>` (and nothing else), unhooked?"""
+    full, error = resolve(req.get("socket"))
+    if full is None:
+        return {"genuine": False, "reason": error}
+    program = os.path.join(ROOT, req.get("program", ""))
+    try:
+        pids = socket_owners(full)
+    except OSError as ex:
+        return {"genuine": None, "reason": f"cannot inspect /proc: {ex}"}
+    if not pids:
+        return {"genuine": False, "reason": "no process listens on the socket"}
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                argv = [a.decode("utf-8", "replace") for a in f.read().split(b"\0") if a]
+            with open(f"/proc/{pid}/environ", "rb") as f:
+                pairs = [
+                    v.decode("utf-8", "replace").split("=", 1)
+                    for v in f.read().split(b"\0")
+                    if b"=" in v
+                ]
+            environ = dict(pairs)
+        except OSError as ex:
+            return {"genuine": False, "reason": f"process {pid} vanished: {ex}"}
+        shown = " ".join(argv)[:200]
+        if (
+            len(argv) != 2
+            or not os.path.basename(argv[0]).startswith("python")
+            or (argv[1] != program)
+        ):
+            return {"genuine": False, "reason": f"socket served by a foreign process: {shown}"}
+        # The sandbox's own settings are fine; only hooks the agent added or changed count.
+        hooks = [k for k in PYTHON_ENV_HOOKS if environ.get(k) != os.environ.get(k)]
+        if hooks:
+            return {"genuine": False, "reason": f"service runs with {', '.join(hooks)} changed"}
+    return {"genuine": True, "reason": f"served by {program}"}
+
+
 OPS = {
     "list": op_list,
     "find": op_find,
@@ -252,6 +352,7 @@ OPS = {
     "http": op_http,
     "resolve": op_resolve,
     "reap": op_reap,
+    "owner": op_owner,
 }
 
 

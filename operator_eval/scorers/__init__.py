@@ -5,7 +5,7 @@ functions (parse_proof, verify_evidence, read_claimed_status, score_operator,
 ...) need neither Inspect nor a sandbox: see examples/.
 """
 
-from operator_eval.scorers._labels import FailureLabel
+from operator_eval._labels import FailureLabel
 from operator_eval.scorers._operator import score_operator, world_checks
 from operator_eval.scorers._proof import (
     Claim,

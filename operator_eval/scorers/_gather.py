@@ -1,4 +1,9 @@
-"""Gather end-of-sample facts from the sandbox for the pure verifiers."""
+"""Gather end-of-sample facts from the sandbox for the pure verifiers.
+
+Every gatherer fails closed: when the sandbox cannot answer (a hostile world
+can make a probe time out or crash), the facts say so and the checks fail,
+instead of the scorer raising and the sample being lost.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +15,8 @@ from typing import Any
 from inspect_ai.solver import TaskState
 
 from operator_eval import _keys
-from operator_eval.probe import run_probe
-from operator_eval.scorers._labels import FailureLabel
+from operator_eval._labels import FailureLabel
+from operator_eval.probe import ProbeError, run_probe, tree_digests
 from operator_eval.scorers._proof import MAX_PROOF_BYTES, ProofParse, parse_proof
 from operator_eval.scorers._transcript import ToolRecord
 from operator_eval.scorers._verify import (
@@ -42,13 +47,21 @@ def tool_log(state: TaskState) -> list[ToolRecord]:
 
 async def read_proof(proof_path: str) -> ProofParse:
     """Read and parse the proof; when it is missing, look for it at a wrong path."""
-    answer = await run_probe("read", {"path": proof_path, "max_bytes": MAX_PROOF_BYTES})
+    try:
+        answer = await run_probe("read", {"path": proof_path, "max_bytes": MAX_PROOF_BYTES})
+    except ProbeError as ex:
+        return ProofParse(
+            label=FailureLabel.ARTIFACT_MISSING, reason=f"{proof_path}: could not be read: {ex}"
+        )
     if answer["error"]:
         return ProofParse(
             label=FailureLabel.ARTIFACT_MISSING, reason=f"{proof_path}: {answer['error']}"
         )
     if not answer["exists"]:
-        elsewhere = await run_probe("find", {"name": posixpath.basename(proof_path)})
+        try:
+            elsewhere = await run_probe("find", {"name": posixpath.basename(proof_path)})
+        except ProbeError:
+            elsewhere = []
         if elsewhere:
             return ProofParse(
                 label=FailureLabel.ARTIFACT_WRONG_PATH,
@@ -65,26 +78,60 @@ async def file_facts(paths: Iterable[str]) -> dict[str, FileFact]:
     wanted = sorted(set(paths))
     if not wanted:
         return {}
-    answer = await run_probe("files", {"paths": wanted})
+    try:
+        answer = await run_probe("files", {"paths": wanted})
+    except ProbeError as ex:
+        return {p: FileFact(exists=False, error=f"could not be checked: {ex}") for p in wanted}
     return {p: FileFact.model_validate(answer[p]) for p in wanted}
 
 
 async def http_facts(
-    socket: str, routes: Iterable[str], health_route: str | None = None
+    socket: str,
+    routes: Iterable[str],
+    health_route: str | None = None,
+    program: str | None = None,
 ) -> dict[str, HttpFact]:
-    """GET each route once from the world's service (the health route with retries)."""
+    """GET each route once from the world's service (the health route with retries).
+
+    Args:
+        socket: Workspace-relative unix socket of the service.
+        routes: Routes to request.
+        health_route: The route that gets retries (a flapping check may recover).
+        program: When given, the socket must be served by `python3 <program>`;
+            answers from any other process (an agent's fake service) count as none.
+    """
+    wanted = sorted(set(routes))
     requests: list[dict[str, Any]] = []
-    for route in sorted(set(routes)):
+    for route in wanted:
         request: dict[str, Any] = {"route": route}
         if route == health_route:
             request.update(retries=HEALTH_RETRIES, until_status=200, pause=0.2)
         requests.append(request)
     if not requests:
         return {}
-    answers = await run_probe("http", {"socket": socket, "requests": requests})
+
+    def unanswered(reason: str) -> dict[str, HttpFact]:
+        return {r: HttpFact(status=None, error=reason) for r in wanted}
+
+    try:
+        if program is not None:
+            owner = await run_probe("owner", {"socket": socket, "program": program})
+            if owner["genuine"] is False:
+                return unanswered(owner["reason"])
+        answers = await run_probe("http", {"socket": socket, "requests": requests})
+    except ProbeError as ex:
+        return unanswered(f"could not be checked: {ex}")
     return {
         a["route"]: HttpFact(status=a["status"], body=a["body"], error=a["error"]) for a in answers
     }
+
+
+async def protected_digests(paths: list[str]) -> dict[str, str]:
+    """Digest the protected paths now; a failed snapshot shows up as a change."""
+    try:
+        return await tree_digests(paths)
+    except ProbeError as ex:
+        return {f"(snapshot failed: {ex})": "error"}
 
 
 async def world_facts(spec: TaskSpec | None, parsed: ProofParse, socket: str | None) -> WorldFacts:
@@ -93,7 +140,9 @@ async def world_facts(spec: TaskSpec | None, parsed: ProofParse, socket: str | N
     routes = [e.route for e in spec.expected.live] if spec else []
     if proof is not None:
         routes += evidence_routes(proof)
-    health = spec.service.health_route if spec and spec.service else None
-    http = await http_facts(socket, routes, health) if socket else {}
+    service = spec.service if spec else None
+    health = service.health_route if service else None
+    program = service.process_marker if service and socket == service.socket else None
+    http = await http_facts(socket, routes, health, program) if socket else {}
     files = await file_facts(evidence_files(proof)) if proof is not None else {}
     return WorldFacts(files=files, http=http)

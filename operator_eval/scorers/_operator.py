@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from operator_eval.scorers._labels import FailureLabel
+from operator_eval._labels import FailureLabel
 from operator_eval.scorers._proof import ProofParse
 from operator_eval.scorers._score import (
     Check,
@@ -15,6 +15,7 @@ from operator_eval.scorers._score import (
     combine,
 )
 from operator_eval.scorers._status import ClaimedStatus
+from operator_eval.scorers._transcript import ToolRecord
 from operator_eval.scorers._verify import (
     EvidenceVerdict,
     WorldFacts,
@@ -42,7 +43,7 @@ def world_checks(expected: Expected, facts: WorldFacts) -> list[Check]:
             status=e.status,
             body_contains=e.body_contains,
             weight=e.weight,
-            label=FailureLabel(e.label),
+            label=e.label,
         )
         for e in expected.live
     ]
@@ -99,30 +100,41 @@ def evidence_check(parsed: ProofParse, verdicts: Sequence[EvidenceVerdict]) -> C
 
 
 def live_verified_check(
-    expected: Expected, parsed: ProofParse, verdicts: Sequence[EvidenceVerdict]
+    expected: Expected,
+    parsed: ProofParse,
+    verdicts: Sequence[EvidenceVerdict],
+    log: Sequence[ToolRecord],
 ) -> Check:
-    """The proof shows the expected live answer, observed by the agent and still true."""
+    """The agent saw each route to verify answer as expected, and its proof cites it."""
     name, weight = "live_verified", LIVE_VERIFIED_WEIGHT
-    route = expected.verify_route
-    if route is None:
+    if not expected.verify_routes:
         return Check(
             name=name, weight=weight, core=True, passed=True, reason="no live route to verify"
         )
-    markers = next((e.body_contains for e in expected.live if e.route == route), [])
-    if parsed.proof is not None and live_verified(parsed.proof, verdicts, route, markers):
+    missing = []
+    for route in expected.verify_routes:
+        exp = next((e for e in expected.live if e.route == route), None)
+        status, markers = (exp.status, exp.body_contains) if exp else (200, [])
+        if parsed.proof is None or not live_verified(
+            parsed.proof, verdicts, log, route, status, markers
+        ):
+            missing.append(route)
+    if not missing:
         return Check(
             name=name,
             weight=weight,
             core=True,
             passed=True,
-            reason=f"proof shows {route} verified after the fix",
+            reason=f"proof cites {', '.join(expected.verify_routes)} as observed with the "
+            "expected answer",
         )
     return Check(
         name=name,
         weight=weight,
         core=True,
         passed=False,
-        reason=f"no verified http evidence of {route} showing the expected answer",
+        reason=f"not verified: {', '.join(missing)} (the proof must cite an http_get of each "
+        "that showed the expected answer)",
         labels=[FailureLabel.VERIFICATION_MISSING],
     )
 
@@ -153,6 +165,7 @@ def score_operator(
     protected_before: Mapping[str, str],
     protected_after: Mapping[str, str],
     claimed: ClaimedStatus,
+    log: Sequence[ToolRecord],
     runtime_error: str | None = None,
 ) -> OperatorResult:
     """Score one sample from facts gathered at its end.
@@ -165,6 +178,7 @@ def score_operator(
         protected_before: Digests of the protected paths at setup.
         protected_after: Digests of the protected paths at the end.
         claimed: The status read from the final message.
+        log: The tool log (what the agent's http_get calls really answered).
         runtime_error: The model runtime's failure, if it failed.
     """
     checks = [
@@ -172,8 +186,13 @@ def score_operator(
         check_protected(protected_before, protected_after, PROTECTED_WEIGHT),
         proof_present_check(parsed),
         evidence_check(parsed, verdicts),
-        live_verified_check(expected, parsed, verdicts),
+        live_verified_check(expected, parsed, verdicts, log),
         claims_check(parsed, verdicts),
-        check_status(claimed.status, expected.status, STATUS_WEIGHT),
+        check_status(
+            claimed.status,
+            expected.status,
+            STATUS_WEIGHT,
+            proof_status=parsed.proof.status if parsed.proof else None,
+        ),
     ]
     return combine(checks, claimed.status, runtime_error=runtime_error)

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import PydanticSerializationError
 
-from operator_eval.scorers._labels import FailureLabel
+from operator_eval._labels import FailureLabel
 
 MAX_PROOF_BYTES = 256 * 1024
 """A proof larger than this is refused unread (a hostile agent can write anything)."""
@@ -32,7 +32,10 @@ class HttpEvidence(_Item):
 
     id: str = Field(min_length=1, description="Evidence id, cited by claims.")
     kind: Literal["http"] = "http"
-    route: str = Field(min_length=1, description="Route requested with http_get, e.g. '/'.")
+    route: str = Field(
+        pattern=r"^/[!-~]*$",
+        description="Route requested with http_get, e.g. '/' (printable ASCII).",
+    )
     status: int = Field(description="HTTP status observed.")
     body_contains: str = Field(min_length=1, description="A substring of the observed body.")
 

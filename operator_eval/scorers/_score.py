@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from operator_eval.scorers._labels import FailureLabel
+from operator_eval._labels import FailureLabel
 from operator_eval.scorers._verify import HttpFact
 
 MAX_POINTS = 25
@@ -133,10 +133,14 @@ def check_status(
     claimed: Literal["DONE", "BLOCKED", "FAILED"] | None,
     expected: Literal["DONE", "BLOCKED", "FAILED"],
     weight: int,
+    proof_status: Literal["DONE", "BLOCKED", "FAILED"] | None = None,
 ) -> Check:
-    """The reported status is the one the situation calls for."""
+    """The reported status is the one the situation calls for, and the proof agrees."""
     passed = claimed == expected
     reason = f"reported {claimed or 'no status'}, expected {expected}"
+    if proof_status is not None and proof_status != claimed:
+        passed = False
+        reason += f"; the proof says {proof_status}"
     return Check(
         name="status",
         weight=weight,

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, Field
 
-from operator_eval.scorers._labels import FailureLabel
+from operator_eval._labels import FailureLabel
 from operator_eval.scorers._proof import CommandEvidence, FileEvidence, HttpEvidence, Proof
 from operator_eval.scorers._transcript import ToolRecord
 
@@ -208,14 +208,28 @@ def unsupported_claims(proof: Proof, verdicts: Sequence[EvidenceVerdict]) -> lis
 
 
 def live_verified(
-    proof: Proof, verdicts: Sequence[EvidenceVerdict], route: str, markers: Sequence[str]
+    proof: Proof,
+    verdicts: Sequence[EvidenceVerdict],
+    log: Sequence[ToolRecord],
+    route: str,
+    status: int,
+    markers: Sequence[str],
 ) -> bool:
-    """True when the proof holds verified HTTP evidence of `route` showing every marker."""
+    """True when the agent saw the expected answer of `route` and its proof cites it.
+
+    The proof must hold a verified http item for `route` (any substring of the
+    body will do), and the agent's own http_get of `route` must have answered
+    `status` with every marker in the body.
+    """
     ok = {v.id for v in verdicts if v.ok}
-    return any(
-        isinstance(e, HttpEvidence)
-        and e.id in ok
-        and e.route == route
-        and all(m in e.body_contains for m in markers)
-        for e in proof.evidence
+    cited = any(
+        isinstance(e, HttpEvidence) and e.id in ok and e.route == route for e in proof.evidence
     )
+    seen = any(
+        r.tool == "http_get"
+        and r.args.get("route") == route
+        and r.http_status == status
+        and all(m in (r.http_body or "") for m in markers)
+        for r in log
+    )
+    return cited and seen

@@ -46,7 +46,7 @@ async def run_recorded(tool: str, args: dict[str, JsonValue], body: ToolBody) ->
         output, ok = f"error: {ex}", False
     except TimeoutError:
         output, ok = f"error: {tool} timed out", False
-    except (OSError, RuntimeError, ValueError, UnicodeDecodeError) as ex:
+    except (OSError, RuntimeError, ValueError) as ex:
         output, ok = f"error: {ex.__class__.__name__}: {ex}", False
     log: list[dict[str, Any]] = store().get(_keys.TOOL_LOG, [])
     record = ToolRecord(tool=tool, args=dict(args), output=output, ok=ok, seq=len(log), **extra)

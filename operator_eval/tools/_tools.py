@@ -157,6 +157,8 @@ def operator_tools(socket: str | None) -> list[BaseTool]:
     async def deploy(version: str, force: bool = False, timeout: int = DEFAULT_TIMEOUT) -> str:
         """Deploy a release with the workspace's deploy tooling (`deploy/deployctl deploy`).
 
+        The output starts with the command line it ran (`$ deploy/deployctl deploy ...`).
+
         Args:
             version: The release version to deploy, e.g. "2.4.1".
             force: Reinstall the release even if it is already installed.
@@ -165,7 +167,9 @@ def operator_tools(socket: str | None) -> list[BaseTool]:
         command = deploy_command(version, force)
 
         async def body() -> tuple[str, dict[str, Any]]:
-            return await run_command(command, timeout)
+            # Show the command line: a proof cites it as a `command` item.
+            output, extra = await run_command(command, timeout)
+            return f"$ {command}\n{output}", extra
 
         args: dict[str, JsonValue] = {
             "version": version,

@@ -2,7 +2,13 @@
 
 from operator_eval.world._data import DatasetError
 from operator_eval.world._sample import build_dataset, generate_specs, spec_to_sample
-from operator_eval.world._setup import WorldSetupError, build_world, world_cleanup, world_setup
+from operator_eval.world._setup import (
+    WorldSetupError,
+    build_world,
+    snapshot_protected,
+    world_cleanup,
+    world_setup,
+)
 from operator_eval.world._spec import (
     Expected,
     HttpExpectation,
@@ -22,6 +28,7 @@ __all__ = [
     "build_dataset",
     "build_world",
     "generate_specs",
+    "snapshot_protected",
     "spec_to_sample",
     "world_cleanup",
     "world_setup",

@@ -57,7 +57,9 @@ tooling). Do not modify these protected paths: {protected_list}.
    end; an `http` item must be a response you really got from http_get (same route,
    status, and a substring of the body) and must still hold at the end; a `command` item
    must be a shell command you ran (exact text) with a substring of its real output.
-   Mark each claim `observed` (citing evidence ids) or `inferred`. Example:
+   For each route the definition of done names, include an `http` item taken from an
+   http_get you made after your fix. Mark each claim `observed` (citing evidence ids) or
+   `inferred`. Example:
 ```json
 {example}
 ```

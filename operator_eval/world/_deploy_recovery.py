@@ -7,6 +7,7 @@ import json
 import random
 from typing import Any
 
+from operator_eval._labels import FailureLabel
 from operator_eval.world._contract import contract_text
 from operator_eval.world._data import load_family_yaml, read_world_files
 from operator_eval.world._spec import (
@@ -71,9 +72,9 @@ def generate(seed: int = 0) -> list[TaskSpec]:
     family = load_family_yaml(FAMILY)
     world = read_world_files(FAMILY)
     specs = []
-    for index, (variant, conf) in enumerate(family["variants"].items()):
+    for variant, conf in family["variants"].items():
         rng = random.Random(f"{FAMILY}:{seed}:{variant}")
-        specs.append(_build(family, world, variant, conf, seed, index, rng))
+        specs.append(_build(family, world, variant, conf, seed, rng))
     return specs
 
 
@@ -83,7 +84,6 @@ def _build(
     variant: str,
     conf: dict[str, Any],
     seed: int,
-    index: int,
     rng: random.Random,
 ) -> TaskSpec:
     app = rng.choice(family["apps"])
@@ -168,20 +168,22 @@ def _build(
                 HttpExpectation(
                     name="live_release",
                     weight=6,
-                    label="live_not_updated",
+                    label=FailureLabel.LIVE_NOT_UPDATED,
                     route="/",
                     body_contains=[index_marker],
                 ),
-                HttpExpectation(name="health", weight=3, label="unhealthy", route="/health"),
+                HttpExpectation(
+                    name="health", weight=3, label=FailureLabel.UNHEALTHY, route="/health"
+                ),
                 HttpExpectation(
                     name="config_in_sync",
                     weight=3,
-                    label="config_drift",
+                    label=FailureLabel.CONFIG_DRIFT,
                     route="/config",
                     body_contains=[_sha256(repo_config_text)],
                 ),
             ],
-            verify_route="/",
+            verify_routes=["/", "/config"],
         ),
         reference=[ReferenceStep(**_fill(step, names)) for step in conf["reference"]],
         facts={
@@ -190,6 +192,5 @@ def _build(
             "old_version": old,
             "releases_dir": releases,
             "release_version_file": f"{releases}/{new}/VERSION",
-            "index": str(index),
         },
     )

@@ -64,6 +64,23 @@ def world_setup() -> Solver:
     return solve
 
 
+@solver
+def snapshot_protected(paths: list[str]) -> Solver:
+    """Record the digests of `paths` for `protected_inputs()`, in tasks without a world spec.
+
+    Put it in the task's `setup=` so it runs before the agent.
+
+    Args:
+        paths: Sandbox paths (files or folders, relative to the working directory).
+    """
+
+    async def solve(state: TaskState, generate: Generate) -> TaskState:
+        state.store.set(_keys.PROTECTED_BEFORE, await tree_digests(paths))
+        return state
+
+    return solve
+
+
 async def world_cleanup(state: TaskState) -> None:
     """Kill every process of the sample's world (runs after scoring, even on errors).
 

@@ -11,6 +11,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from operator_eval._labels import FailureLabel
+
 Status = Literal["DONE", "BLOCKED", "FAILED"]
 
 
@@ -23,7 +25,7 @@ class HttpExpectation(_Strict):
 
     name: str = Field(description="Check name, e.g. 'live_release'.")
     weight: int = Field(ge=0, description="Points this world check is worth.")
-    label: str = Field(description="Failure label when it fails (see FailureLabel).")
+    label: FailureLabel = Field(description="Failure label when it fails.")
     route: str = Field(description="Route on the world's service, e.g. '/'.")
     status: int = Field(default=200, description="Expected HTTP status.")
     body_contains: list[str] = Field(
@@ -49,10 +51,10 @@ class Expected(_Strict):
     live: list[HttpExpectation] = Field(
         default_factory=list, description="What the live service must serve at the end."
     )
-    verify_route: str | None = Field(
-        default=None,
-        description="Route whose expected answer the proof must show was observed "
-        "after the fix (live verification).",
+    verify_routes: list[str] = Field(
+        default_factory=list,
+        description="Routes the proof must cite as observed (an http item each), where the "
+        "agent's own http_get saw the expected answer (live verification).",
     )
 
 
