@@ -49,54 +49,36 @@ def world_checks(expected: Expected, facts: WorldFacts) -> list[Check]:
     ]
 
 
+def _core(
+    name: str, weight: int, passed: bool, reason: str, labels: Sequence[FailureLabel] = ()
+) -> Check:
+    return Check(
+        name=name, weight=weight, core=True, passed=passed, reason=reason, labels=list(labels)
+    )
+
+
 def proof_present_check(parsed: ProofParse) -> Check:
     """The proof exists at the contract's path and matches the schema."""
+    name, weight = "proof_present", PROOF_PRESENT_WEIGHT
     if parsed.proof is None:
-        return Check(
-            name="proof_present",
-            weight=PROOF_PRESENT_WEIGHT,
-            core=True,
-            passed=False,
-            reason=parsed.reason,
-            labels=[parsed.label] if parsed.label else [],
-        )
-    return Check(
-        name="proof_present",
-        weight=PROOF_PRESENT_WEIGHT,
-        core=True,
-        passed=True,
-        reason="proof parses and matches the schema",
-    )
+        return _core(name, weight, False, parsed.reason, [parsed.label] if parsed.label else [])
+    return _core(name, weight, True, "proof parses and matches the schema")
 
 
 def evidence_check(parsed: ProofParse, verdicts: Sequence[EvidenceVerdict]) -> Check:
     """Every evidence item re-checks against the world and the tool log."""
     name, weight = "evidence_verified", EVIDENCE_WEIGHT
     if parsed.proof is None:
-        return Check(name=name, weight=weight, core=True, passed=False, reason="no proof")
+        return _core(name, weight, False, "no proof")
     if not verdicts:
-        return Check(
-            name=name,
-            weight=weight,
-            core=True,
-            passed=False,
-            reason="proof cites no evidence",
-            labels=[FailureLabel.VERIFICATION_MISSING],
+        return _core(
+            name, weight, False, "proof cites no evidence", [FailureLabel.VERIFICATION_MISSING]
         )
     bad = [v for v in verdicts if not v.ok]
     if bad:
         labels = list(dict.fromkeys(v.label for v in bad if v.label is not None))
-        reason = "; ".join(f"{v.id}: {v.reason}" for v in bad[:4])
-        return Check(
-            name=name, weight=weight, core=True, passed=False, reason=reason, labels=labels
-        )
-    return Check(
-        name=name,
-        weight=weight,
-        core=True,
-        passed=True,
-        reason=f"{len(verdicts)} evidence items re-verified",
-    )
+        return _core(name, weight, False, "; ".join(f"{v.id}: {v.reason}" for v in bad[:4]), labels)
+    return _core(name, weight, True, f"{len(verdicts)} evidence items re-verified")
 
 
 def live_verified_check(
@@ -107,10 +89,6 @@ def live_verified_check(
 ) -> Check:
     """The agent saw each route to verify answer as expected, and its proof cites it."""
     name, weight = "live_verified", LIVE_VERIFIED_WEIGHT
-    if not expected.verify_routes:
-        return Check(
-            name=name, weight=weight, core=True, passed=True, reason="no live route to verify"
-        )
     missing = []
     for route in expected.verify_routes:
         exp = next((e for e in expected.live if e.route == route), None)
@@ -119,24 +97,14 @@ def live_verified_check(
             parsed.proof, verdicts, log, route, status, markers
         ):
             missing.append(route)
-    if not missing:
-        return Check(
-            name=name,
-            weight=weight,
-            core=True,
-            passed=True,
-            reason=f"proof cites {', '.join(expected.verify_routes)} as observed with the "
-            "expected answer",
+    if missing:
+        reason = (
+            f"not verified: {', '.join(missing)} (the proof must cite an http_get of each "
+            "that showed the expected answer)"
         )
-    return Check(
-        name=name,
-        weight=weight,
-        core=True,
-        passed=False,
-        reason=f"not verified: {', '.join(missing)} (the proof must cite an http_get of each "
-        "that showed the expected answer)",
-        labels=[FailureLabel.VERIFICATION_MISSING],
-    )
+        return _core(name, weight, False, reason, [FailureLabel.VERIFICATION_MISSING])
+    shown = ", ".join(expected.verify_routes) or "no route to verify"
+    return _core(name, weight, True, f"observed and cited: {shown}")
 
 
 def claims_check(parsed: ProofParse, verdicts: Sequence[EvidenceVerdict]) -> Check:

@@ -63,36 +63,18 @@ def check_http(
     core: bool = True,
 ) -> Check:
     """Check that `route` answers `status` with every expected substring."""
+    missing = [m for m in body_contains if fact is None or m not in fact.body]
     if fact is None:
+        reason = f"{route} was not checked"
+    elif fact.status != status:
+        reason = f"{route}: expected HTTP {status}, got {fact.error or f'HTTP {fact.status}'}"
+    elif missing:
+        reason = f"{route}: body lacks {missing[0][:80]!r} (got {fact.body[:120]!r})"
+    else:
         return Check(
-            name=name,
-            weight=weight,
-            core=core,
-            passed=False,
-            reason=f"{route} was not checked",
-            labels=[label],
+            name=name, weight=weight, core=core, passed=True, reason=f"{route}: as expected"
         )
-    if fact.status != status:
-        got = fact.error or f"HTTP {fact.status}"
-        return Check(
-            name=name,
-            weight=weight,
-            core=core,
-            passed=False,
-            reason=f"{route}: expected HTTP {status}, got {got}",
-            labels=[label],
-        )
-    missing = [m for m in body_contains if m not in fact.body]
-    if missing:
-        return Check(
-            name=name,
-            weight=weight,
-            core=core,
-            passed=False,
-            reason=f"{route}: body lacks {missing[0][:80]!r} (got {fact.body[:120]!r})",
-            labels=[label],
-        )
-    return Check(name=name, weight=weight, core=core, passed=True, reason=f"{route}: as expected")
+    return Check(name=name, weight=weight, core=core, passed=False, reason=reason, labels=[label])
 
 
 def diff_trees(before: Mapping[str, str], after: Mapping[str, str]) -> list[str]:
