@@ -78,8 +78,9 @@ def operator_agent(graph: str = DEFAULT_GRAPH, max_steps: int = DEFAULT_MAX_STEP
     load_graph_target(graph)  # fail at task load time, not per sample
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
-        spec = TaskSpec.model_validate(state.metadata)
-        tools = operator_tools(spec.service.socket if spec.service else None)
+        # Also runs on foreign samples (--solver on another task): no service then.
+        spec = TaskSpec.from_metadata(state.metadata)
+        tools = operator_tools(spec.service.socket if spec and spec.service else None)
         async with agent_bridge(AgentState(messages=list(state.messages))) as bridge:
             compiled = build_graph(graph, bridged_chat_model(), tools)
             stop = "final"

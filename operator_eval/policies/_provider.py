@@ -93,7 +93,9 @@ class OperatorPolicyAPI(ModelAPI):
         state = sample_state()
         if state is None:
             raise RuntimeError("opeval policies only run inside an Inspect sample")
-        spec = TaskSpec.model_validate(state.metadata)
+        spec = TaskSpec.from_metadata(state.metadata)
+        if spec is None:
+            raise RuntimeError("opeval policies play operator-eval samples only (no TaskSpec)")
         outputs = _tool_outputs(input)
         action = replay(self._policy(spec), outputs)
         name = self.model_name + (f"[{self._flaw}]" if self._flaw else "")

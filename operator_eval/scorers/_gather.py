@@ -34,9 +34,7 @@ HEALTH_RETRIES = 8
 
 def spec_of(state: TaskState) -> TaskSpec | None:
     """Return the TaskSpec in the sample's metadata, or None for foreign tasks."""
-    if "family" in state.metadata and "expected" in state.metadata:
-        return TaskSpec.model_validate(state.metadata)
-    return None
+    return TaskSpec.from_metadata(state.metadata)
 
 
 def tool_log(state: TaskState) -> list[ToolRecord]:

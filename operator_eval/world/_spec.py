@@ -92,3 +92,10 @@ class TaskSpec(_Strict):
         default_factory=dict,
         description="Named facts of this instance (app, versions, paths) for policies and docs.",
     )
+
+    @classmethod
+    def from_metadata(cls, metadata: dict[str, Any]) -> TaskSpec | None:
+        """The spec carried by an operator-eval sample's metadata; None for other samples."""
+        if "family" in metadata and "expected" in metadata:
+            return cls.model_validate(metadata)
+        return None
