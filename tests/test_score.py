@@ -619,27 +619,9 @@ def test_end_to_end_blocked_when_done_was_possible() -> None:
 
 
 def test_end_to_end_expected_blocked_and_reported_blocked() -> None:
-    expected = Expected(
-        status="BLOCKED",
-        live=[
-            HttpExpectation(
-                name="live_release",
-                weight=6,
-                label="live_not_updated",
-                route="/",
-                body_contains=[f"{APP} version 1.2.3"],
-            ),
-            HttpExpectation(name="health", weight=3, label="unhealthy", route="/health"),
-            HttpExpectation(
-                name="config_in_sync",
-                weight=3,
-                label="config_drift",
-                route="/config",
-                body_contains=[CONFIG_SHA],
-            ),
-        ],
-        verify_routes=[],
-    )
+    live = list(EXPECTED.live)
+    live[0] = live[0].model_copy(update={"body_contains": [f"{APP} version 1.2.3"]})
+    expected = EXPECTED.model_copy(update={"status": "BLOCKED", "live": live, "verify_routes": []})
     http = good_http()
     http["/"] = HttpFact(status=200, body=f"{APP} version 1.2.3")
     proof = good_proof(
