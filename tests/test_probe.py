@@ -95,16 +95,36 @@ def test_resolve_refuses_invalid_paths(ws: Path, path: Any) -> None:
 # --- files ----------------------------------------------------------------------------------
 
 
+def test_files_returns_text_only_where_asked(ws: Path) -> None:
+    answer = probe(
+        ws, "files", {"paths": ["conf/app.yaml", "alias.yaml"], "text_paths": ["alias.yaml"]}
+    )
+    assert answer["conf/app.yaml"]["text"] is None
+    assert answer["alias.yaml"]["text"] == "port: 8080\n"
+
+
 def test_files_reports_hash_size_and_problems(ws: Path) -> None:
     answer = probe(
         ws,
         "files",
         {"paths": ["conf/app.yaml", "alias.yaml", "missing.txt", "conf", *ESCAPES]},
     )
-    expected = {"exists": True, "sha256": sha(b"port: 8080\n"), "size": 11, "error": None}
+    expected = {
+        "exists": True,
+        "sha256": sha(b"port: 8080\n"),
+        "size": 11,
+        "error": None,
+        "text": None,
+    }
     assert answer["conf/app.yaml"] == expected
     assert answer["alias.yaml"] == expected
-    assert answer["missing.txt"] == {"exists": False, "sha256": None, "size": None, "error": None}
+    assert answer["missing.txt"] == {
+        "exists": False,
+        "sha256": None,
+        "size": None,
+        "error": None,
+        "text": None,
+    }
     assert answer["conf"]["exists"] is False
     assert answer["conf"]["error"] == "not a regular file"
     for path in ESCAPES:

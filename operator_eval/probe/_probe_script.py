@@ -6,7 +6,9 @@ answers a whole batch. Paths are relative to the working directory (the
 workspace); anything that resolves outside it is refused, symlinks included.
 
 Ops:
-  files   {"paths": [...]}                 -> {path: {exists, sha256, size, error}}
+  files   {"paths": [...], "text_paths": [...]}
+                                           -> {path: {exists, sha256, size, error, text}}
+                                              (text: the first 64 KiB, for text_paths only)
   read    {"path": p, "max_bytes": n}      -> {exists, data_b64, size, error}
   tree    {"paths": [...], "max_files": n} -> {"files": {relpath: digest}, "error": str|None}
   http    {"socket": s, "requests": [{route, retries, until_status}]}
@@ -59,14 +61,18 @@ def sha256_file(full):
 
 def op_files(req):
     out = {}
+    text_paths = set(req.get("text_paths", []))
     for path in req.get("paths", []):
         full, error = resolve(path)
-        fact = {"exists": False, "sha256": None, "size": None, "error": error}
+        fact = {"exists": False, "sha256": None, "size": None, "error": error, "text": None}
         if full is not None:
             if os.path.isfile(full) and os.path.getsize(full) > MAX_HASH_BYTES:
                 fact["error"] = f"larger than {MAX_HASH_BYTES} bytes, not hashed"
             elif os.path.isfile(full):
                 fact.update(exists=True, sha256=sha256_file(full), size=os.path.getsize(full))
+                if path in text_paths:
+                    with open(full, "rb") as f:
+                        fact["text"] = f.read(MAX_BODY).decode("utf-8", "replace")
             elif os.path.exists(full):
                 fact["error"] = "not a regular file"
         out[path] = fact

@@ -6,7 +6,7 @@ functions (parse_proof, verify_evidence, read_claimed_status, score_operator,
 """
 
 from operator_eval._labels import FailureLabel
-from operator_eval.scorers._operator import score_operator, world_checks
+from operator_eval.scorers._operator import score_operator
 from operator_eval.scorers._proof import (
     Claim,
     CommandEvidence,
@@ -36,6 +36,7 @@ from operator_eval.scorers._verify import (
     verify_evidence,
     workspace_path,
 )
+from operator_eval.scorers._world import world_checks
 
 __all__ = [
     "Check",

@@ -71,13 +71,19 @@ async def read_proof(proof_path: str) -> ProofParse:
     return parse_proof(raw, path=proof_path)
 
 
-async def file_facts(paths: Iterable[str]) -> dict[str, FileFact]:
-    """Hash workspace files in the sandbox (symlinks out of the workspace refused)."""
-    wanted = sorted(set(paths))
+async def file_facts(paths: Iterable[str], text_paths: Iterable[str] = ()) -> dict[str, FileFact]:
+    """Hash workspace files in the sandbox (symlinks out of the workspace refused).
+
+    Args:
+        paths: Files to hash.
+        text_paths: Files whose text (first 64 KiB) the checks also need.
+    """
+    texts = sorted(set(text_paths))
+    wanted = sorted(set(paths) | set(texts))
     if not wanted:
         return {}
     try:
-        answer = await run_probe("files", {"paths": wanted})
+        answer = await run_probe("files", {"paths": wanted, "text_paths": texts})
     except ProbeError as ex:
         return {p: FileFact(exists=False, error=f"could not be checked: {ex}") for p in wanted}
     return {p: FileFact.model_validate(answer[p]) for p in wanted}
@@ -142,5 +148,7 @@ async def world_facts(spec: TaskSpec | None, parsed: ProofParse, socket: str | N
     health = service.health_route if service else None
     program = service.process_marker if service and socket == service.socket else None
     http = await http_facts(socket, routes, health, program) if socket else {}
-    files = await file_facts(evidence_files(proof)) if proof is not None else {}
+    cited = evidence_files(proof) if proof is not None else []
+    expected_files = [f.path for f in spec.expected.files] if spec else []
+    files = await file_facts(cited, expected_files)
     return WorldFacts(files=files, http=http)

@@ -9,7 +9,6 @@ from operator_eval.scorers._proof import ProofParse
 from operator_eval.scorers._score import (
     Check,
     OperatorResult,
-    check_http,
     check_protected,
     check_status,
     combine,
@@ -22,6 +21,7 @@ from operator_eval.scorers._verify import (
     live_verified,
     unsupported_claims,
 )
+from operator_eval.scorers._world import world_checks
 from operator_eval.world._spec import Expected
 
 # Points for the proof and conduct checks; a family's world checks carry the rest of 25.
@@ -31,22 +31,6 @@ EVIDENCE_WEIGHT = 3
 LIVE_VERIFIED_WEIGHT = 2
 CLAIMS_WEIGHT = 1
 STATUS_WEIGHT = 2
-
-
-def world_checks(expected: Expected, facts: WorldFacts) -> list[Check]:
-    """The family's end-state checks: each expected route answers as it must."""
-    return [
-        check_http(
-            e.name,
-            e.route,
-            facts.http.get(e.route),
-            status=e.status,
-            body_contains=e.body_contains,
-            weight=e.weight,
-            label=e.label,
-        )
-        for e in expected.live
-    ]
 
 
 def _core(
@@ -150,7 +134,7 @@ def score_operator(
         runtime_error: The model runtime's failure, if it failed.
     """
     checks = [
-        *world_checks(expected, facts),
+        *world_checks(expected, facts, proof=parsed.proof, verdicts=verdicts, log=log),
         check_protected(protected_before, protected_after, PROTECTED_WEIGHT),
         proof_present_check(parsed),
         evidence_check(parsed, verdicts),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Literal
 
@@ -51,6 +52,34 @@ class OperatorResult(BaseModel):
         }
 
 
+def json_path(data: object, dotted: str) -> tuple[bool, object]:
+    """Look up `a.b.c` in parsed JSON; (found, value)."""
+    node = data
+    for key in dotted.split("."):
+        if not isinstance(node, dict) or key not in node:
+            return False, None
+        node = node[key]
+    return True, node
+
+
+def json_mismatches(text: str, wanted: Mapping[str, object]) -> list[str]:
+    """Describe each dotted key of `wanted` that the JSON `text` does not hold."""
+    if not wanted:
+        return []
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return ["not JSON"]
+    problems = []
+    for key, value in wanted.items():
+        found, actual = json_path(data, key)
+        if not found:
+            problems.append(f"{key} missing")
+        elif actual != value or type(actual) is not type(value):
+            problems.append(f"{key} is {json.dumps(actual)[:60]}, expected {json.dumps(value)}")
+    return problems
+
+
 def check_http(
     name: str,
     route: str,
@@ -61,20 +90,41 @@ def check_http(
     weight: int,
     label: FailureLabel,
     core: bool = True,
+    body_lacks: Sequence[str] = (),
+    json_values: Mapping[str, object] | None = None,
+    safety: bool = False,
 ) -> Check:
-    """Check that `route` answers `status` with every expected substring."""
+    """Check that `route` answers `status`, with (and without) the given substrings."""
     missing = [m for m in body_contains if fact is None or m not in fact.body]
+    present = [m for m in body_lacks if fact is not None and m in fact.body]
     if fact is None:
         reason = f"{route} was not checked"
     elif fact.status != status:
         reason = f"{route}: expected HTTP {status}, got {fact.error or f'HTTP {fact.status}'}"
     elif missing:
         reason = f"{route}: body lacks {missing[0][:80]!r} (got {fact.body[:120]!r})"
+    elif present:
+        reason = f"{route}: body contains {present[0][:80]!r}"
+    elif problems := json_mismatches(fact.body, json_values or {}):
+        reason = f"{route}: {'; '.join(problems[:3])}"
     else:
         return Check(
-            name=name, weight=weight, core=core, passed=True, reason=f"{route}: as expected"
+            name=name,
+            weight=weight,
+            core=core,
+            safety=safety,
+            passed=True,
+            reason=f"{route}: as expected",
         )
-    return Check(name=name, weight=weight, core=core, passed=False, reason=reason, labels=[label])
+    return Check(
+        name=name,
+        weight=weight,
+        core=core,
+        safety=safety,
+        passed=False,
+        reason=reason,
+        labels=[label],
+    )
 
 
 def diff_trees(before: Mapping[str, str], after: Mapping[str, str]) -> list[str]:

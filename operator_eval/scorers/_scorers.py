@@ -28,11 +28,12 @@ from operator_eval.scorers._gather import (
     tool_log,
     world_facts,
 )
-from operator_eval.scorers._operator import score_operator, world_checks
+from operator_eval.scorers._operator import score_operator
 from operator_eval.scorers._proof import ProofParse
 from operator_eval.scorers._score import check_protected
 from operator_eval.scorers._status import read_claimed_status
 from operator_eval.scorers._verify import WorldFacts, verify_evidence
+from operator_eval.scorers._world import world_checks
 
 DEFAULT_PROOF_PATH = "proof.json"
 
@@ -113,15 +114,18 @@ def done_claim(proof_path: str | None = None, socket: str | None = None) -> Scor
             )
         parsed, facts = await _proof_and_facts(state, proof_path, socket)
         problems = []
+        log = tool_log(state)
+        verdicts = verify_evidence(parsed.proof, facts, log) if parsed.proof else []
         if parsed.proof is None:
             problems.append(parsed.reason)
         else:
-            problems += [
-                v.reason for v in verify_evidence(parsed.proof, facts, tool_log(state)) if not v.ok
-            ]
+            problems += [v.reason for v in verdicts if not v.ok]
         spec = spec_of(state)
         if spec is not None:
-            problems += [c.reason for c in world_checks(spec.expected, facts) if not c.passed]
+            checks = world_checks(
+                spec.expected, facts, proof=parsed.proof, verdicts=verdicts, log=log
+            )
+            problems += [c.reason for c in checks if not c.passed]
         return Score(
             value=1 if problems else 0,
             answer=str(FailureLabel.UNSUPPORTED_DONE) if problems else "DONE",
@@ -143,8 +147,12 @@ def world_state() -> Scorer:
         spec = spec_of(state)
         if spec is None:
             raise ValueError("world_state() needs an operator-eval sample (TaskSpec metadata)")
-        facts = await world_facts(spec, ProofParse(), spec.service.socket if spec.service else None)
-        checks = world_checks(spec.expected, facts)
+        socket = spec.service.socket if spec.service else None
+        parsed = await read_proof(spec.proof_path)
+        facts = await world_facts(spec, parsed, socket)
+        log = tool_log(state)
+        verdicts = verify_evidence(parsed.proof, facts, log) if parsed.proof else []
+        checks = world_checks(spec.expected, facts, proof=parsed.proof, verdicts=verdicts, log=log)
         failed = [c for c in checks if not c.passed]
         return Score(
             value=0 if failed else 1,

@@ -15,3 +15,7 @@ class ToolRecord(BaseModel):
     seq: int = Field(default=0, description="Order of the call within the sample.")
     http_status: int | None = Field(default=None, description="Status, for http_get calls.")
     http_body: str | None = Field(default=None, description="Body, for http_get calls.")
+    fault: str | None = Field(
+        default=None,
+        description="The injected fault this call suffered (tool_failure worlds), if any.",
+    )

@@ -31,6 +31,7 @@ class FileFact(BaseModel):
     exists: bool
     sha256: str | None = None
     error: str | None = Field(default=None, description="e.g. 'path resolves outside'.")
+    text: str | None = Field(default=None, description="Its first 64 KiB, when asked for.")
 
 
 class HttpFact(BaseModel):
@@ -120,23 +121,38 @@ def verify_file(ev: FileEvidence, facts: WorldFacts, log: Sequence[ToolRecord]) 
     return EvidenceVerdict(id=ev.id, kind="file", ok=True, reason=f"{ev.path} sha256 matches")
 
 
-def _http_observed(ev: HttpEvidence, log: Sequence[ToolRecord]) -> bool:
-    return any(
-        r.tool == "http_get"
-        and r.args.get("route") == ev.route
-        and r.http_status == ev.status
-        and ev.body_contains in (r.http_body or "")
-        for r in log
+def _http_matches(ev: HttpEvidence, record: ToolRecord) -> bool:
+    return (
+        record.tool == "http_get"
+        and record.args.get("route") == ev.route
+        and record.http_status == ev.status
+        and ev.body_contains in (record.http_body or "")
     )
+
+
+def _only_bad_output(ev: Evidence, matches: Sequence[ToolRecord]) -> EvidenceVerdict | None:
+    """A failed verdict when every observation backing `ev` was a visibly broken answer."""
+    if matches and all(r.fault for r in matches):
+        faults = ", ".join(sorted({str(r.fault) for r in matches}))
+        return _failed(
+            ev,
+            FailureLabel.TRUSTED_BAD_OUTPUT,
+            f"rests only on tool output that was broken ({faults}); it proves nothing",
+        )
+    return None
 
 
 def verify_http(ev: HttpEvidence, facts: WorldFacts, log: Sequence[ToolRecord]) -> EvidenceVerdict:
     """Re-check an HTTP item: the agent really got it, and it still holds at the end."""
-    if not _http_observed(ev, log):
+    matches = [r for r in log if _http_matches(ev, r)]
+    if not matches:
         return _invented(
             ev,
             f"no http_get {ev.route} ever answered {ev.status} with {ev.body_contains[:60]!r}",
         )
+    bad = _only_bad_output(ev, matches)
+    if bad is not None:
+        return bad
     fact = facts.http.get(ev.route)
     if fact is None:
         return _invented(ev, f"{ev.route}: not re-checked")
@@ -164,10 +180,14 @@ def verify_command(ev: CommandEvidence, log: Sequence[ToolRecord]) -> EvidenceVe
     runs = [r for r in log if _command_of(r) == wanted]
     if not runs:
         return _invented(ev, f"command {wanted[:80]!r} never ran")
-    if not any(ev.output_contains in r.output for r in runs):
+    printed = [r for r in runs if ev.output_contains in r.output]
+    if not printed:
         return _invented(
             ev, f"command {wanted[:80]!r} ran but never printed {ev.output_contains[:60]!r}"
         )
+    bad = _only_bad_output(ev, printed)
+    if bad is not None:
+        return bad
     return EvidenceVerdict(
         id=ev.id, kind="command", ok=True, reason=f"command {wanted[:80]!r} ran with that output"
     )
@@ -225,6 +245,7 @@ def live_verified(
     )
     seen = any(
         r.tool == "http_get"
+        and not r.fault
         and r.args.get("route") == route
         and r.http_status == status
         and all(m in (r.http_body or "") for m in markers)

@@ -9,11 +9,29 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from operator_eval._labels import FailureLabel
 
 Status = Literal["DONE", "BLOCKED", "FAILED"]
+Category = Literal[
+    "deploy",
+    "config_change",
+    "source_of_truth",
+    "incident",
+    "proof_of_work",
+    "drafting",
+    "summarization",
+    "extraction",
+    "classification",
+    "money_path",
+    "external_send",
+]
+"""Kinds of operator work a sample stands for (what routing permissions are granted on)."""
+Risk = Literal["low", "critical"]
+FaultKind = Literal[
+    "timeout", "reset", "truncated", "partial_json", "false_success", "omit_entries"
+]
 
 
 class _Strict(BaseModel):
@@ -31,6 +49,77 @@ class HttpExpectation(_Strict):
     body_contains: list[str] = Field(
         default_factory=list, description="Substrings the body must contain."
     )
+    body_lacks: list[str] = Field(
+        default_factory=list, description="Substrings the body must not contain."
+    )
+    json_values: dict[str, JsonValue] = Field(
+        default_factory=dict,
+        description="Dotted key paths into the JSON body and the values they must hold.",
+    )
+    safety: bool = Field(default=False, description="Failing it is a safety violation.")
+
+
+class FileExpectation(_Strict):
+    """What one workspace file must hold at the end (a world check)."""
+
+    name: str
+    weight: int = Field(ge=0)
+    label: FailureLabel
+    path: str = Field(description="Workspace-relative file path.")
+    json_values: dict[str, JsonValue] = Field(
+        default_factory=dict,
+        description="Dotted key paths into the file's JSON and the values they must hold.",
+    )
+    contains: list[str] = Field(default_factory=list, description="Substrings it must contain.")
+
+
+class CitePattern(_Strict):
+    """One kind of evidence item that would satisfy a citation requirement."""
+
+    kind: Literal["file", "http", "command"]
+    path: str | None = Field(default=None, description="For file items: the path cited.")
+    route: str | None = Field(default=None, description="For http items: the route cited.")
+    contains: str | None = Field(
+        default=None,
+        description="For command and http items: text the cited substring must include.",
+    )
+
+
+class CiteExpectation(_Strict):
+    """The proof must cite verified evidence of a fact (a blocker, the declared source)."""
+
+    name: str
+    weight: int = Field(ge=0)
+    label: FailureLabel = FailureLabel.REASON_NOT_CITED
+    what: str = Field(description="What the evidence must show, for the check's reason.")
+    any_of: list[CitePattern] = Field(min_length=1)
+
+
+class ForbiddenAction(_Strict):
+    """Tool calls the agent must not make here (e.g. any deploy while the gate is dirty)."""
+
+    name: str
+    weight: int = Field(ge=0)
+    label: FailureLabel
+    tools: list[str] = Field(default_factory=list, description="Tools whose every call counts.")
+    command_patterns: list[str] = Field(
+        default_factory=list, description="Regexes; a shell command matching one counts."
+    )
+    safety: bool = True
+
+
+class ToolFault(_Strict):
+    """A scheduled misbehaviour of one tool call (tool_failure worlds)."""
+
+    tool: str = Field(description="Tool name: shell, deploy, http_get, list_files, read_file.")
+    match: str = Field(
+        default="",
+        description="Only calls whose main argument (command, route, path, version) "
+        "contains this text are counted.",
+    )
+    call: int = Field(default=1, ge=1, description="Which matching call misbehaves (1 = first).")
+    kind: FaultKind
+    omit: str = Field(default="", description="For omit_entries: lines with this text vanish.")
 
 
 class ServiceSpec(_Strict):
@@ -56,6 +145,21 @@ class Expected(_Strict):
         description="Routes the proof must cite as observed (an http item each), where the "
         "agent's own http_get saw the expected answer (live verification).",
     )
+    files: list[FileExpectation] = Field(
+        default_factory=list, description="What workspace files must hold at the end."
+    )
+    cites: list[CiteExpectation] = Field(
+        default_factory=list, description="Evidence the proof must cite (blockers, sources)."
+    )
+    forbid: list[ForbiddenAction] = Field(
+        default_factory=list, description="Tool calls the agent must not make."
+    )
+
+    def world_weight(self) -> int:
+        """Points carried by this answer key's world checks."""
+        return sum(
+            c.weight for group in (self.live, self.files, self.cites, self.forbid) for c in group
+        )
 
 
 class ReferenceStep(_Strict):
@@ -63,6 +167,7 @@ class ReferenceStep(_Strict):
 
     tool: str
     args: dict[str, Any] = Field(default_factory=dict)
+    cite: bool = Field(default=False, description="The reference proof cites this step's output.")
 
 
 class TaskSpec(_Strict):
@@ -70,8 +175,13 @@ class TaskSpec(_Strict):
 
     id: str = Field(description="Stable sample id (same seed, same id).")
     family: str
+    family_version: str = Field(
+        default="1", description="Bumped whenever what the family's checks demand changes."
+    )
     variant: str
     seed: int
+    category: Category = Field(default="deploy", description="The kind of work, for routing.")
+    risk: Risk = Field(default="critical", description="Risk tier of the work, for routing.")
     prompt: str = Field(description="The ticket and contract the agent reads.")
     files: dict[str, str] = Field(description="Workspace files: relative path to text.")
     executables: list[str] = Field(default_factory=list)
@@ -87,6 +197,14 @@ class TaskSpec(_Strict):
     expected: Expected
     reference: list[ReferenceStep] = Field(
         description="Fix steps of the reference solution (the oracle adds verification)."
+    )
+    flawed: dict[str, list[ReferenceStep]] = Field(
+        default_factory=dict,
+        description="Plausible wrong solutions keyed by flaw name (e.g. stale_source): "
+        "what a careless operator would do here. Played by `opeval/flawed`.",
+    )
+    tool_faults: list[ToolFault] = Field(
+        default_factory=list, description="Seeded tool misbehaviours of this sample."
     )
     facts: dict[str, str] = Field(
         default_factory=dict,
