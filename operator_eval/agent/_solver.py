@@ -80,7 +80,10 @@ def operator_agent(graph: str = DEFAULT_GRAPH, max_steps: int = DEFAULT_MAX_STEP
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         # Also runs on foreign samples (--solver on another task): no service then.
         spec = TaskSpec.from_metadata(state.metadata)
-        tools = operator_tools(spec.service.socket if spec and spec.service else None)
+        tools = operator_tools(
+            spec.service.socket if spec and spec.service else None,
+            spec.tool_faults if spec else (),
+        )
         async with agent_bridge(AgentState(messages=list(state.messages))) as bridge:
             compiled = build_graph(graph, bridged_chat_model(), tools)
             stop = "final"

@@ -30,11 +30,19 @@ ToolBody = Callable[[], Awaitable[tuple[str, dict[str, Any]]]]
 """A tool body returns (output for the agent, extra ToolRecord fields)."""
 
 
-async def run_recorded(tool: str, args: dict[str, JsonValue], body: ToolBody) -> str:
+async def run_recorded(
+    tool: str, args: dict[str, JsonValue], body: ToolBody, fault: str | None = None
+) -> str:
     """Run `body`; whatever happens, record the call and give the agent a text result.
 
     Errors (ToolFailure, sandbox timeouts, OS errors) come back as text so a
     failing tool never kills the sample.
+
+    Args:
+        tool: Tool name.
+        args: The call's arguments, as recorded.
+        body: The tool's work.
+        fault: The injected fault this call suffers (recorded with it), if any.
     """
     started = time.monotonic()
     extra: dict[str, Any] = {}
@@ -49,9 +57,16 @@ async def run_recorded(tool: str, args: dict[str, JsonValue], body: ToolBody) ->
     except (OSError, RuntimeError, ValueError) as ex:
         output, ok = f"error: {ex.__class__.__name__}: {ex}", False
     log: list[dict[str, Any]] = store().get(_keys.TOOL_LOG, [])
-    record = ToolRecord(tool=tool, args=dict(args), output=output, ok=ok, seq=len(log), **extra)
+    record = ToolRecord(
+        tool=tool, args=dict(args), output=output, ok=ok, seq=len(log), fault=fault, **extra
+    )
     store().set(_keys.TOOL_LOG, [*log, record.model_dump(mode="json")])
-    event = ToolEvent(id=uuid4().hex, function=tool, arguments=args)
+    event = ToolEvent(
+        id=uuid4().hex,
+        function=tool,
+        arguments=args,
+        metadata={"injected_fault": fault} if fault else None,
+    )
     event._set_result(
         result=output,
         truncated=None,
@@ -61,6 +76,6 @@ async def run_recorded(tool: str, args: dict[str, JsonValue], body: ToolBody) ->
         failed=not ok,
         message_id=None,
     )
-    async with span(name=tool, type="tool"):
+    async with span(name=f"{tool} (injected fault: {fault})" if fault else tool, type="tool"):
         transcript()._event(event)
     return output

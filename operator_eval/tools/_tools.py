@@ -6,6 +6,7 @@ The docstrings below are what the model reads.
 from __future__ import annotations
 
 import base64
+from collections.abc import Sequence
 from typing import Any
 
 from inspect_ai.util import sandbox, store
@@ -14,8 +15,10 @@ from pydantic import JsonValue
 
 from operator_eval import _keys
 from operator_eval.probe import WORLD_ENV, run_probe
+from operator_eval.tools._faults import FaultPlan, run_command_faulted, run_text_faulted
 from operator_eval.tools._record import ToolFailure, run_recorded
 from operator_eval.world._commands import deploy_command
+from operator_eval.world._spec import ToolFault
 
 MAX_READ_BYTES = 64 * 1024
 MAX_OUTPUT_CHARS = 16 * 1024
@@ -41,6 +44,10 @@ _RUN_VIA_FILES = (
 )
 """Runs `bash -c $2` under `timeout $1`, relaying its exit code and at most 256 KiB
 of each output stream (head and tail)."""
+
+
+def _kind(fault: ToolFault | None) -> str | None:
+    return fault.kind if fault else None
 
 
 def _clamp_timeout(timeout: int) -> int:
@@ -70,15 +77,18 @@ async def run_command(command: str, timeout: int) -> tuple[str, dict[str, Any]]:
     return output, {"ok": result.returncode == 0}
 
 
-def operator_tools(socket: str | None) -> list[BaseTool]:
+def operator_tools(socket: str | None, faults: Sequence[ToolFault] = ()) -> list[BaseTool]:
     """Build the operator tools for one sample.
 
     Args:
         socket: Workspace-relative unix socket of the world's HTTP service, if any.
+        faults: Scheduled tool misbehaviours (tool_failure worlds); each faulted
+            call is marked in the tool log and the transcript.
 
     Returns:
         read_file, write_file, list_files, shell, deploy, http_get.
     """
+    plan = FaultPlan(faults)
 
     @tool
     async def read_file(path: str) -> str:
@@ -100,7 +110,10 @@ def operator_tools(socket: str | None) -> list[BaseTool]:
                 text += f"\n[truncated: file has {answer['size']} bytes]"
             return text, {}
 
-        return await run_recorded("read_file", {"path": path}, body)
+        fault = plan.take("read_file", path)
+        return await run_recorded(
+            "read_file", {"path": path}, lambda: run_text_faulted(fault, body), _kind(fault)
+        )
 
     @tool
     async def write_file(path: str, content: str) -> str:
@@ -137,7 +150,10 @@ def operator_tools(socket: str | None) -> list[BaseTool]:
                 lines.append("[listing truncated at 500 entries]")
             return "\n".join(lines), {}
 
-        return await run_recorded("list_files", {"path": path}, body)
+        fault = plan.take("list_files", path)
+        return await run_recorded(
+            "list_files", {"path": path}, lambda: run_text_faulted(fault, body), _kind(fault)
+        )
 
     @tool
     async def shell(command: str, timeout: int = DEFAULT_TIMEOUT) -> str:
@@ -151,7 +167,13 @@ def operator_tools(socket: str | None) -> list[BaseTool]:
         async def body() -> tuple[str, dict[str, Any]]:
             return await run_command(command, timeout)
 
-        return await run_recorded("shell", {"command": command, "timeout": timeout}, body)
+        fault = plan.take("shell", command)
+        return await run_recorded(
+            "shell",
+            {"command": command, "timeout": timeout},
+            lambda: run_command_faulted(fault, body, _clamp_timeout(timeout)),
+            _kind(fault),
+        )
 
     @tool
     async def deploy(version: str, force: bool = False, timeout: int = DEFAULT_TIMEOUT) -> str:
@@ -166,9 +188,13 @@ def operator_tools(socket: str | None) -> list[BaseTool]:
         """
         command = deploy_command(version, force)
 
+        fault = plan.take("deploy", command)
+
         async def body() -> tuple[str, dict[str, Any]]:
+            output, extra = await run_command_faulted(
+                fault, lambda: run_command(command, timeout), _clamp_timeout(timeout)
+            )
             # Show the command line: a proof cites it as a `command` item.
-            output, extra = await run_command(command, timeout)
             return f"$ {command}\n{output}", extra
 
         args: dict[str, JsonValue] = {
@@ -177,7 +203,7 @@ def operator_tools(socket: str | None) -> list[BaseTool]:
             "timeout": timeout,
             "command": command,
         }
-        return await run_recorded("deploy", args, body)
+        return await run_recorded("deploy", args, body, _kind(fault))
 
     @tool
     async def http_get(route: str = "/") -> str:
@@ -199,6 +225,12 @@ def operator_tools(socket: str | None) -> list[BaseTool]:
             text = f"HTTP {answer['status']}\n{cap_output(answer['body'])}"
             return text, {"http_status": answer["status"], "http_body": answer["body"]}
 
-        return await run_recorded("http_get", {"route": route}, body)
+        fault = plan.take("http_get", route)
+        return await run_recorded(
+            "http_get",
+            {"route": route},
+            lambda: run_text_faulted(fault, body, field="http_body"),
+            _kind(fault),
+        )
 
     return [read_file, write_file, list_files, shell, deploy, http_get]
