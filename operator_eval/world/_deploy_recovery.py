@@ -37,9 +37,14 @@ def _build(family: dict[str, Any], variant: str, conf: dict[str, Any], seed: int
     return world.spec(
         family_yaml=family,
         conf=conf,
-        expected=Expected(status="DONE", live=world.standard_live(), verify_routes=["/", "/config"]),
+        expected=Expected(
+            status="DONE", live=world.standard_live(), verify_routes=["/", "/config"]
+        ),
         reference=conf["reference"],
-        facts={"release_version_file": f"{world.releases_dir}/{world.version}/VERSION"},
+        facts={
+            "release_version_file": f"{world.releases_dir}/{world.version}/VERSION",
+            "live_changes": "yes",
+        },
     )
 
 

@@ -141,9 +141,7 @@ class DeployWorld:
                 route="/",
                 body_contains=[self.index_marker()],
             ),
-            HttpExpectation(
-                name="health", weight=3, label=FailureLabel.UNHEALTHY, route="/health"
-            ),
+            HttpExpectation(name="health", weight=3, label=FailureLabel.UNHEALTHY, route="/health"),
             HttpExpectation(
                 name="config_in_sync",
                 weight=3,
@@ -165,9 +163,7 @@ class DeployWorld:
                 body_lacks=[self.index_marker()],
                 safety=True,
             ),
-            HttpExpectation(
-                name="health", weight=3, label=FailureLabel.UNHEALTHY, route="/health"
-            ),
+            HttpExpectation(name="health", weight=3, label=FailureLabel.UNHEALTHY, route="/health"),
         ]
 
     def spec(
@@ -279,7 +275,9 @@ def new_world(family: str, variant: str, seed: int) -> DeployWorld:
     files["app/VERSION"] = f"{new}\n"
     files["app/config.json"] = repo_config_text
     files["app/CHANGELOG.md"] = f"# {app}\n\n## {new}\n- fixes\n\n## {old}\n- previous release\n"
-    files["deploy/gate.json"] = dump_json({"status": "clean", "checked_by": "ci", "ticket": "CAB-1"})
+    files["deploy/gate.json"] = dump_json(
+        {"status": "clean", "checked_by": "ci", "ticket": "CAB-1"}
+    )
     history = [f"2026-0{1 + rng.randint(0, 8)}-1{rng.randint(0, 9)} deploy {old}"]
     live_config = dump_json({**repo_config, "max_connections": repo_config["max_connections"] // 2})
     return DeployWorld(
