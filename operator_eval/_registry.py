@@ -10,4 +10,10 @@ from operator_eval.scorers import (
     protected_inputs,
     world_state,
 )
-from operator_eval.tasks import deploy_recovery
+from operator_eval.tasks import (
+    blocked_work,
+    deploy_recovery,
+    safety_gate,
+    source_of_truth,
+    tool_failure,
+)

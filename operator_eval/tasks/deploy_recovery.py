@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from inspect_ai import Task, task
 
-from operator_eval.agent import DEFAULT_GRAPH, operator_agent
+from operator_eval.agent import DEFAULT_GRAPH
 from operator_eval.agent._solver import DEFAULT_MAX_STEPS
-from operator_eval.scorers import operator_score
-from operator_eval.world import build_dataset, world_cleanup, world_setup
+from operator_eval.tasks._family import family_task
 
 
 @task
@@ -30,11 +29,4 @@ def deploy_recovery(
         max_steps: Step budget of the agent.
         sandbox: Inspect sandbox type (the world needs `python3`, `bash`, `timeout`).
     """
-    return Task(
-        dataset=build_dataset("deploy_recovery", seed),
-        setup=world_setup(),
-        solver=operator_agent(graph=graph, max_steps=max_steps),
-        scorer=operator_score(),
-        cleanup=world_cleanup,
-        sandbox=sandbox,
-    )
+    return family_task("deploy_recovery", seed, graph=graph, max_steps=max_steps, sandbox=sandbox)

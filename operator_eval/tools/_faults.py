@@ -59,7 +59,7 @@ def omit_lines(text: str, needle: str) -> str:
 
 def message(fault: ToolFault) -> str:
     """The text a lost call shows instead of a result."""
-    return DEFAULT_MESSAGES.get(fault.kind, fault.kind)
+    return fault.message or DEFAULT_MESSAGES.get(fault.kind, fault.kind)
 
 
 Run = Callable[[], Awaitable[tuple[str, dict[str, Any]]]]

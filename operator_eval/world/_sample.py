@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import import_module
+from typing import cast
 
 from inspect_ai.dataset import MemoryDataset, Sample
 
-from operator_eval.world._deploy_recovery import generate as generate_deploy_recovery
 from operator_eval.world._spec import TaskSpec
 
-GENERATORS: dict[str, Callable[[int], list[TaskSpec]]] = {
-    "deploy_recovery": generate_deploy_recovery,
+GENERATORS: dict[str, str] = {
+    "deploy_recovery": "operator_eval.world._deploy_recovery",
+    "safety_gate": "operator_eval.world._safety_gate",
+    "source_of_truth": "operator_eval.world._source_of_truth",
+    "tool_failure": "operator_eval.world._tool_failure",
+    "blocked_work": "operator_eval.world._blocked_work",
 }
+"""Family name -> module whose `generate(seed)` returns the family's specs."""
+
+
+def families() -> list[str]:
+    """The names of every task family, in a stable order."""
+    return list(GENERATORS)
 
 
 def generate_specs(family: str, seed: int = 0) -> list[TaskSpec]:
@@ -21,12 +32,13 @@ def generate_specs(family: str, seed: int = 0) -> list[TaskSpec]:
         ValueError: for an unknown family (the message lists the known ones).
     """
     try:
-        generator = GENERATORS[family]
+        module = GENERATORS[family]
     except KeyError:
         raise ValueError(
             f"unknown task family {family!r}; known: {', '.join(sorted(GENERATORS))}"
         ) from None
-    return generator(seed)
+    generate = cast(Callable[[int], list[TaskSpec]], import_module(module).generate)
+    return generate(seed)
 
 
 def spec_to_sample(spec: TaskSpec) -> Sample:
@@ -45,7 +57,9 @@ def spec_to_sample(spec: TaskSpec) -> Sample:
 
 def build_dataset(family: str, seed: int = 0) -> MemoryDataset:
     """Return the dataset of `family` for `seed` (stable sample ids)."""
-    specs = generate_specs(family, seed)
-    return MemoryDataset(
-        [spec_to_sample(s) for s in specs], name=f"{family}-s{seed}", shuffled=False
-    )
+    return dataset_of(generate_specs(family, seed), name=f"{family}-s{seed}")
+
+
+def dataset_of(specs: list[TaskSpec], name: str) -> MemoryDataset:
+    """An Inspect dataset of `specs`, in order."""
+    return MemoryDataset([spec_to_sample(s) for s in specs], name=name, shuffled=False)

@@ -120,6 +120,9 @@ class ToolFault(_Strict):
     call: int = Field(default=1, ge=1, description="Which matching call misbehaves (1 = first).")
     kind: FaultKind
     omit: str = Field(default="", description="For omit_entries: lines with this text vanish.")
+    message: str = Field(
+        default="", description="What a lost call shows (reset, false_success); empty: a default."
+    )
 
 
 class ServiceSpec(_Strict):

@@ -1,0 +1,32 @@
+"""source_of_truth: follow the declared source when configs disagree."""
+
+from __future__ import annotations
+
+from inspect_ai import Task, task
+
+from operator_eval.agent import DEFAULT_GRAPH
+from operator_eval.agent._solver import DEFAULT_MAX_STEPS
+from operator_eval.tasks._family import family_task
+
+
+@task
+def source_of_truth(
+    seed: int = 0,
+    graph: str = DEFAULT_GRAPH,
+    max_steps: int = DEFAULT_MAX_STEPS,
+    sandbox: str = "local",
+) -> Task:
+    """Repo config, live service, runbook and stale copies disagree; a declared rule says who wins.
+
+    The agent must apply the declared source's value everywhere, cite the rule, and
+    not fall for the stale copy that looks authoritative.
+
+    Args:
+        seed: Instance seed; 0 is the public set, any other seed a fresh set of equal
+            difficulty (`-T seed=N`).
+        graph: LangGraph graph to evaluate (`-T graph=...`; the solver also takes
+            `-S graph=...`).
+        max_steps: Step budget of the agent.
+        sandbox: Inspect sandbox type (the world needs `python3`, `bash`, `timeout`).
+    """
+    return family_task("source_of_truth", seed, graph=graph, max_steps=max_steps, sandbox=sandbox)
