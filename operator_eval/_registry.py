@@ -11,6 +11,7 @@ from operator_eval.scorers import (
     world_state,
 )
 from operator_eval.tasks import (
+    benchboard,
     blocked_work,
     deploy_recovery,
     safety_gate,

@@ -50,7 +50,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from inspect_ai import eval as inspect_eval
     from inspect_ai.log import read_eval_log
 
-    from operator_eval.report import column_from_log, render_table
+    from operator_eval.report import column_from_log, headline, render_table
 
     columns = []
     if args.logs:
@@ -76,12 +76,34 @@ def cmd_compare(args: argparse.Namespace) -> int:
             columns.append(column_from_log(log))
     print()
     print(render_table(columns))
+    print()
+    for column in columns:
+        print(headline(column))
     if not args.logs:
         print(
             f"\nlogs: {Path(args.log_dir).resolve()}  (open with: inspect view --log-dir "
             f"{args.log_dir})"
         )
     return 0
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    """Print the headline of each log: points/max across N tasks and the key rates."""
+    from inspect_ai.log import read_eval_log
+
+    from operator_eval.report import column_from_log, headline
+
+    status = 0
+    for path in args.logs:
+        try:
+            log = read_eval_log(path)
+        except Exception as ex:  # a corrupt log must not hide the others' results
+            print(f"{path}: cannot read log: {type(ex).__name__}: {ex}", file=sys.stderr)
+            status = 1
+            continue
+        print(f"{log.eval.task} (seed {log.eval.task_args.get('seed', 0)}) -- {path}")
+        print(f"  {headline(column_from_log(log))}")
+    return status
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -107,6 +129,12 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--max-samples", type=int, default=8, help="samples run in parallel")
     compare.add_argument("--logs", nargs="+", help="read these .eval logs instead of running")
     compare.set_defaults(func=cmd_compare)
+
+    summary = sub.add_parser(
+        "summary", help="print each log's headline: points/max across N tasks, key rates"
+    )
+    summary.add_argument("logs", nargs="+", help=".eval log files")
+    summary.set_defaults(func=cmd_summary)
     return parser
 
 

@@ -21,6 +21,7 @@ from operator_eval.scorers._score import Check, OperatorResult, combine, diff_tr
 from operator_eval.scorers._scorers import (
     done_claim,
     operator_score,
+    possible,
     proof_verified,
     protected_inputs,
     total,
@@ -59,6 +60,7 @@ __all__ = [
     "done_claim",
     "operator_score",
     "parse_proof",
+    "possible",
     "proof_json_schema",
     "proof_verified",
     "protected_inputs",

@@ -30,7 +30,7 @@ from operator_eval.scorers._gather import (
 )
 from operator_eval.scorers._operator import score_operator
 from operator_eval.scorers._proof import ProofParse
-from operator_eval.scorers._score import check_protected
+from operator_eval.scorers._score import MAX_POINTS, check_protected
 from operator_eval.scorers._status import read_claimed_status
 from operator_eval.scorers._verify import WorldFacts, verify_evidence
 from operator_eval.scorers._world import world_checks
@@ -44,6 +44,16 @@ def total() -> Metric:
 
     def compute(scores: list[SampleScore]) -> float:
         return float(sum(s.score.as_float() for s in scores))
+
+    return compute
+
+
+@metric
+def possible() -> Metric:
+    """The most points the scored samples could earn (the '600' of '452/600')."""
+
+    def compute(scores: list[SampleScore]) -> float:
+        return float(MAX_POINTS * len(scores))
 
     return compute
 
@@ -196,7 +206,7 @@ def protected_inputs(paths: list[str] | None = None) -> Scorer:
 @scorer(
     metrics=[
         {
-            "points": [total(), mean()],
+            "points": [total(), possible(), mean()],
             "resolved": [mean()],
             "core_pass": [mean()],
             "unsupported_done": [mean()],

@@ -1,0 +1,45 @@
+"""benchboard: the headline suite across every operator family."""
+
+from __future__ import annotations
+
+from inspect_ai import Task, task
+
+from operator_eval.agent import DEFAULT_GRAPH
+from operator_eval.agent._solver import DEFAULT_MAX_STEPS
+from operator_eval.tasks._family import operator_task
+from operator_eval.world._data import load_family_yaml
+from operator_eval.world._sample import dataset_of
+from operator_eval.world._suite import load_suite, suite_specs
+
+SUITE = "benchboard"
+
+
+@task
+def benchboard(
+    seed: int = 0,
+    graph: str = DEFAULT_GRAPH,
+    max_steps: int = DEFAULT_MAX_STEPS,
+    sandbox: str = "local",
+) -> Task:
+    """24 operator tasks across every family, 25 points each: the '452/600' headline.
+
+    The members are listed in `datasets/benchboard/suite.yaml`; sample ids are
+    `<family>.<variant>-s<seed>`. Summarise a log with `operator-eval summary`.
+
+    Args:
+        seed: Instance seed; 0 is the public set, any other seed a fresh set of equal
+            difficulty (`-T seed=N`).
+        graph: LangGraph graph to evaluate.
+        max_steps: Step budget of the agent.
+        sandbox: Inspect sandbox type (the worlds need `python3`, `bash`, `timeout`, `git`).
+    """
+    suite = load_suite(SUITE)
+    versions = {f: str(load_family_yaml(f).get("version", "1")) for f in suite.members}
+    return operator_task(
+        dataset_of(suite_specs(SUITE, seed), name=f"{SUITE}-s{seed}"),
+        graph=graph,
+        max_steps=max_steps,
+        sandbox=sandbox,
+        metadata={"suite": SUITE, "suite_version": suite.version, "families": versions},
+        version=suite.version,
+    )

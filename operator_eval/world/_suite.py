@@ -1,0 +1,68 @@
+"""Suites: fixed selections of samples across families (`datasets/<suite>/suite.yaml`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from operator_eval._paths import data_dir
+from operator_eval.world._data import DatasetError
+from operator_eval.world._sample import generate_specs
+from operator_eval.world._spec import TaskSpec
+
+
+class SuiteSpec(BaseModel):
+    """A suite file: which variants of which families it runs."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    suite: str
+    version: str
+    members: dict[str, list[str]] = Field(description="Family -> variants, in order.")
+
+
+def suite_path(name: str) -> Path:
+    """`datasets/<name>/suite.yaml`."""
+    return data_dir("datasets") / name / "suite.yaml"
+
+
+def load_suite(name: str) -> SuiteSpec:
+    """Load and validate a suite file; errors name the file and the problem."""
+    path = suite_path(name)
+    try:
+        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as ex:
+        raise DatasetError(f"{path}: missing suite file") from ex
+    except (yaml.YAMLError, UnicodeDecodeError) as ex:
+        raise DatasetError(f"{path}: not valid YAML: {ex}") from ex
+    try:
+        return SuiteSpec.model_validate(data)
+    except ValidationError as ex:
+        raise DatasetError(f"{path}: not a suite: {ex.errors()[0]['msg']}") from ex
+
+
+def suite_specs(name: str, seed: int = 0) -> list[TaskSpec]:
+    """The suite's samples for `seed`, ids prefixed with their family.
+
+    Raises:
+        DatasetError: when the suite names a family or variant that does not exist.
+    """
+    suite = load_suite(name)
+    specs: list[TaskSpec] = []
+    for family, variants in suite.members.items():
+        try:
+            by_variant = {s.variant: s for s in generate_specs(family, seed)}
+        except ValueError as ex:
+            raise DatasetError(f"{suite_path(name)}: {ex}") from ex
+        for variant in variants:
+            if variant not in by_variant:
+                raise DatasetError(
+                    f"{suite_path(name)}: family {family!r} has no variant {variant!r} "
+                    f"(it has: {', '.join(by_variant)})"
+                )
+            spec = by_variant[variant]
+            specs.append(spec.model_copy(update={"id": f"{family}.{spec.id}"}))
+    return specs
