@@ -169,6 +169,8 @@ def _build(family: dict[str, Any], variant: str, conf: dict[str, Any], seed: int
             "declared_by": declared_by,
             "source_file": source,
             "stale_copy": stale_copy,
+            # The fix changes what /config answers unless live already holds the truth.
+            "live_changes": "yes" if roles["live"] != "truth" else "no",
         },
     )
 
