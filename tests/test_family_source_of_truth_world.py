@@ -94,7 +94,12 @@ def test_answer_key_shape(seed: int) -> None:
         cite = exp.cites[0].any_of[0]
         assert cite.kind == "file" and cite.path == spec.facts["declared_by"]
         assert "release_version_file" not in spec.facts
-        assert "live_changes" not in spec.facts
+        # stale_evidence applies exactly where the fix changes what /config answers.
+        live = json.loads(
+            spec.files[f"{spec.facts['releases_dir']}/{spec.facts['version']}/config.json"]
+        )
+        changes = "no" if live[key] == truth else "yes"
+        assert spec.facts["live_changes"] == changes
 
 
 @pytest.mark.parametrize("seed", SEEDS)

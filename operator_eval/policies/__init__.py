@@ -1,14 +1,23 @@
 """Scripted reference policies, served as the Inspect model provider `opeval`."""
 
-from operator_eval.policies._policies import FLAWS, POLICIES, FinalAction, ToolAction
+from operator_eval.policies._policies import (
+    FLAW_LABELS,
+    FLAWS,
+    POLICIES,
+    FinalAction,
+    ToolAction,
+    flaw_applies,
+)
 from operator_eval.policies._provider import OperatorPolicyAPI, opeval, replay
 
 __all__ = [
     "FLAWS",
+    "FLAW_LABELS",
     "POLICIES",
     "FinalAction",
     "OperatorPolicyAPI",
     "ToolAction",
+    "flaw_applies",
     "opeval",
     "replay",
 ]

@@ -62,20 +62,32 @@ def json_path(data: object, dotted: str) -> tuple[bool, object]:
     return True, node
 
 
+def same_json(a: object, b: object) -> bool:
+    """Equal as JSON values, types included at every depth (1 is not true, nor 1.0)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(same_json(a[k], b[k]) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(same_json(x, y) for x, y in zip(a, b, strict=True))
+    return a == b
+
+
 def json_mismatches(text: str, wanted: Mapping[str, object]) -> list[str]:
     """Describe each dotted key of `wanted` that the JSON `text` does not hold."""
     if not wanted:
         return []
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
+        # RecursionError: hostile nesting ("[[[[...") must fail the check, not the scorer.
         return ["not JSON"]
     problems = []
     for key, value in wanted.items():
         found, actual = json_path(data, key)
         if not found:
             problems.append(f"{key} missing")
-        elif actual != value or type(actual) is not type(value):
+        elif not same_json(actual, value):
             problems.append(f"{key} is {json.dumps(actual)[:60]}, expected {json.dumps(value)}")
     return problems
 

@@ -93,15 +93,20 @@ async def run_command_faulted(
 
 
 async def run_text_faulted(
-    fault: ToolFault | None, run: Run, *, field: str | None = None
+    fault: ToolFault | None,
+    run: Run,
+    *,
+    field: str | None = None,
+    render: Callable[[dict[str, Any]], str] | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """Run a tool whose answer is plain text (a file, a listing, an HTTP body) through `fault`.
 
     Args:
         fault: The fault that fires on this call, if any.
         run: The tool's work.
-        field: An extra record field holding the same text (e.g. `http_body`), corrupted
-            alike so the log holds what the agent was shown.
+        field: An extra record field holding the answer (e.g. `http_body`); it is
+            corrupted instead of the shown text, so the log holds what the agent saw.
+        render: Turns the corrupted record fields into the text shown (needed with `field`).
     """
     if fault is None:
         return await run()
@@ -114,8 +119,7 @@ async def run_text_faulted(
     def corrupt(text: str) -> str:
         return omit_lines(text, fault.omit) if fault.kind == "omit_entries" else cut(text)
 
-    if field is not None and isinstance(extra.get(field), str):
-        original = extra[field]
-        extra = {**extra, field: corrupt(original)}
-        return output.replace(original, extra[field]), extra
+    if field is not None and render is not None and isinstance(extra.get(field), str):
+        extra = {**extra, field: corrupt(extra[field])}
+        return render(extra), extra
     return corrupt(output), extra

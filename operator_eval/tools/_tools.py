@@ -46,6 +46,11 @@ _RUN_VIA_FILES = (
 of each output stream (head and tail)."""
 
 
+def show_http(answer: dict[str, Any]) -> str:
+    """What http_get shows: the status line, then the (capped) body."""
+    return f"HTTP {answer['http_status']}\n{cap_output(answer['http_body'])}"
+
+
 def _kind(fault: ToolFault | None) -> str | None:
     return fault.kind if fault else None
 
@@ -222,14 +227,14 @@ def operator_tools(socket: str | None, faults: Sequence[ToolFault] = ()) -> list
             (answer,) = await run_probe("http", request)
             if answer["error"]:
                 raise ToolFailure(f"GET {route}: {answer['error']}")
-            text = f"HTTP {answer['status']}\n{cap_output(answer['body'])}"
-            return text, {"http_status": answer["status"], "http_body": answer["body"]}
+            extra = {"http_status": answer["status"], "http_body": answer["body"]}
+            return show_http(extra), extra
 
         fault = plan.take("http_get", route)
         return await run_recorded(
             "http_get",
             {"route": route},
-            lambda: run_text_faulted(fault, body, field="http_body"),
+            lambda: run_text_faulted(fault, body, field="http_body", render=show_http),
             _kind(fault),
         )
 

@@ -58,6 +58,10 @@ def suite_specs(name: str, seed: int = 0) -> list[TaskSpec]:
         except ValueError as ex:
             raise DatasetError(f"{suite_path(name)}: {ex}") from ex
         for variant in variants:
+            if variants.count(variant) > 1:
+                raise DatasetError(
+                    f"{suite_path(name)}: family {family!r} lists variant {variant!r} twice"
+                )
             if variant not in by_variant:
                 raise DatasetError(
                     f"{suite_path(name)}: family {family!r} has no variant {variant!r} "
