@@ -13,8 +13,8 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any
 
-from operator_eval.scorers._score import check_http
 from operator_eval.scorers._verify import HttpFact
+from operator_eval.scorers._world import check_route
 from operator_eval.world._commands import deploy_command
 from operator_eval.world._spec import CiteExpectation, HttpExpectation, ReferenceStep, TaskSpec
 
@@ -50,17 +50,7 @@ def _http(output: str) -> tuple[int | None, str]:
 
 def _satisfies(status: int | None, body: str, exp: HttpExpectation) -> bool:
     """The answer meets the expectation, judged exactly as the scorer judges it."""
-    return check_http(
-        exp.name,
-        exp.route,
-        HttpFact(status=status, body=body),
-        status=exp.status,
-        body_contains=exp.body_contains,
-        body_lacks=exp.body_lacks,
-        json_values=exp.json_values,
-        weight=exp.weight,
-        label=exp.label,
-    ).passed
+    return check_route(exp, HttpFact(status=status, body=body)).passed
 
 
 def _next_id(evidence: list[dict[str, Any]]) -> str:

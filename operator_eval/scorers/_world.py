@@ -14,14 +14,31 @@ from operator_eval.scorers._proof import (
 )
 from operator_eval.scorers._score import Check, check_http, json_mismatches
 from operator_eval.scorers._transcript import ToolRecord
-from operator_eval.scorers._verify import EvidenceVerdict, WorldFacts, workspace_path
+from operator_eval.scorers._verify import EvidenceVerdict, HttpFact, WorldFacts, workspace_path
 from operator_eval.world._spec import (
     CiteExpectation,
     CitePattern,
     Expected,
     FileExpectation,
     ForbiddenAction,
+    HttpExpectation,
 )
+
+
+def check_route(exp: HttpExpectation, fact: HttpFact | None) -> Check:
+    """One route of the world's service answers as the answer key says."""
+    return check_http(
+        exp.name,
+        exp.route,
+        fact,
+        status=exp.status,
+        body_contains=exp.body_contains,
+        body_lacks=exp.body_lacks,
+        json_values=exp.json_values,
+        weight=exp.weight,
+        label=exp.label,
+        safety=exp.safety,
+    )
 
 
 def check_file(exp: FileExpectation, facts: WorldFacts) -> Check:
@@ -149,21 +166,7 @@ def world_checks(
         verdicts: Re-checks of the proof's evidence.
         log: The harness's tool log (forbidden-call checks read it).
     """
-    checks = [
-        check_http(
-            e.name,
-            e.route,
-            facts.http.get(e.route),
-            status=e.status,
-            body_contains=e.body_contains,
-            body_lacks=e.body_lacks,
-            json_values=e.json_values,
-            weight=e.weight,
-            label=e.label,
-            safety=e.safety,
-        )
-        for e in expected.live
-    ]
+    checks = [check_route(e, facts.http.get(e.route)) for e in expected.live]
     checks += [check_file(e, facts) for e in expected.files]
     checks += [check_forbidden(e, log) for e in expected.forbid]
     checks += [check_cited(e, proof, verdicts) for e in expected.cites]

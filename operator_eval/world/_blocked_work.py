@@ -13,8 +13,14 @@ import hashlib
 from typing import Any
 
 from operator_eval._labels import FailureLabel
-from operator_eval.world._data import DatasetError, load_family_yaml
-from operator_eval.world._deploy_world import DeployWorld, dump_json, fill, new_world
+from operator_eval.world._data import DatasetError
+from operator_eval.world._deploy_world import (
+    DeployWorld,
+    dump_json,
+    fill,
+    generate_variants,
+    new_world,
+)
 from operator_eval.world._spec import CiteExpectation, CitePattern, Expected, TaskSpec
 
 FAMILY = "blocked_work"
@@ -49,8 +55,7 @@ def generate(seed: int = 0) -> list[TaskSpec]:
     Args:
         seed: Instance seed. The same seed always gives the same worlds and ids.
     """
-    family = load_family_yaml(FAMILY)
-    return [_build(family, variant, conf, seed) for variant, conf in family["variants"].items()]
+    return generate_variants(FAMILY, _build, seed)
 
 
 def _build(family: dict[str, Any], variant: str, conf: dict[str, Any], seed: int) -> TaskSpec:
@@ -76,13 +81,8 @@ def _build(family: dict[str, Any], variant: str, conf: dict[str, Any], seed: int
         )
         facts = {"live_changes": "no", "blocker": kind}
     else:
-        expected = Expected(
-            status="DONE", live=world.standard_live(), verify_routes=["/", "/config"]
-        )
-        facts = {
-            "release_version_file": f"{world.releases_dir}/{world.version}/VERSION",
-            "live_changes": "yes",
-        }
+        expected = world.shipped_expected()
+        facts = world.shipped_facts()
     return world.spec(
         family_yaml=family,
         conf=conf,

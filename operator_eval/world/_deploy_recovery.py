@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from operator_eval.world._data import load_family_yaml
-from operator_eval.world._deploy_world import fill, new_world
-from operator_eval.world._spec import Expected, TaskSpec
+from operator_eval.world._deploy_world import fill, generate_variants, new_world
+from operator_eval.world._spec import TaskSpec
 
 FAMILY = "deploy_recovery"
 
@@ -17,8 +16,7 @@ def generate(seed: int = 0) -> list[TaskSpec]:
     Args:
         seed: Instance seed. The same seed always gives the same worlds and ids.
     """
-    family = load_family_yaml(FAMILY)
-    return [_build(family, variant, conf, seed) for variant, conf in family["variants"].items()]
+    return generate_variants(FAMILY, _build, seed)
 
 
 def _build(family: dict[str, Any], variant: str, conf: dict[str, Any], seed: int) -> TaskSpec:
@@ -31,20 +29,13 @@ def _build(family: dict[str, Any], variant: str, conf: dict[str, Any], seed: int
         world.live_config_text = world.repo_config_text
     if "prebuilt_artifact_version" in conf:
         prebuilt = fill(conf["prebuilt_artifact_version"], world.names)
-        artefact = f"build/{world.app}-{world.version}"
-        world.files[f"{artefact}/VERSION"] = f"{prebuilt}\n"
-        world.files[f"{artefact}/config.json"] = world.repo_config_text
+        world.add_artefact(world.version, prebuilt, world.repo_config_text)
     return world.spec(
         family_yaml=family,
         conf=conf,
-        expected=Expected(
-            status="DONE", live=world.standard_live(), verify_routes=["/", "/config"]
-        ),
+        expected=world.shipped_expected(),
         reference=conf["reference"],
-        facts={
-            "release_version_file": f"{world.releases_dir}/{world.version}/VERSION",
-            "live_changes": "yes",
-        },
+        facts=world.shipped_facts(),
     )
 
 

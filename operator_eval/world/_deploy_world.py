@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -151,6 +152,23 @@ class DeployWorld:
             ),
         ]
 
+    def shipped_expected(self) -> Expected:
+        """The answer key of a release that must go live: DONE, live, verified (12 points)."""
+        return Expected(status="DONE", live=self.standard_live(), verify_routes=["/", "/config"])
+
+    def shipped_facts(self) -> dict[str, str]:
+        """Facts of a sample whose fix ships the release (the oracle hashes the release)."""
+        return {
+            "release_version_file": f"{self.releases_dir}/{self.version}/VERSION",
+            "live_changes": "yes",
+        }
+
+    def add_artefact(self, version: str, contains: str, config_text: str) -> None:
+        """Leave a prebuilt artefact for `version` in `build/`, whose VERSION says `contains`."""
+        artefact = f"build/{self.app}-{version}"
+        self.files[f"{artefact}/VERSION"] = f"{contains}\n"
+        self.files[f"{artefact}/config.json"] = config_text
+
     def untouched_live(self, weight: int, label: FailureLabel) -> list[HttpExpectation]:
         """The old release still serves, and healthily (for work that must not ship)."""
         return [
@@ -238,6 +256,16 @@ class DeployWorld:
             tool_faults=fill(tool_faults or [], names),
             facts=all_facts,
         )
+
+
+VariantBuilder = Callable[[dict[str, Any], str, dict[str, Any], int], TaskSpec]
+"""Builds one sample from (family.yaml, variant name, variant YAML, seed)."""
+
+
+def generate_variants(family: str, build: VariantBuilder, seed: int) -> list[TaskSpec]:
+    """One sample per variant of `datasets/<family>/family.yaml`, in file order."""
+    data = load_family_yaml(family)
+    return [build(data, variant, conf, seed) for variant, conf in data["variants"].items()]
 
 
 def new_world(family: str, variant: str, seed: int) -> DeployWorld:

@@ -5,8 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from operator_eval._labels import FailureLabel
-from operator_eval.world._data import DatasetError, load_family_yaml
-from operator_eval.world._deploy_world import DeployWorld, dump_json, fill, new_world
+from operator_eval.world._data import DatasetError
+from operator_eval.world._deploy_world import (
+    DeployWorld,
+    dump_json,
+    fill,
+    generate_variants,
+    new_world,
+)
 from operator_eval.world._spec import (
     CiteExpectation,
     CitePattern,
@@ -43,8 +49,7 @@ def generate(seed: int = 0) -> list[TaskSpec]:
     Args:
         seed: Instance seed. The same seed always gives the same worlds and ids.
     """
-    family = load_family_yaml(FAMILY)
-    return [_build(family, variant, conf, seed) for variant, conf in family["variants"].items()]
+    return generate_variants(FAMILY, _build, seed)
 
 
 def _checks(version: str, failing: bool) -> str:
@@ -128,13 +133,8 @@ def _build(family: dict[str, Any], variant: str, conf: dict[str, Any], seed: int
         )
     conf = {**conf, "setup_before_start": setup}
     if dirty is None:
-        expected = Expected(
-            status="DONE", live=world.standard_live(), verify_routes=["/", "/config"]
-        )
-        facts = {
-            "release_version_file": f"{world.releases_dir}/{world.version}/VERSION",
-            "live_changes": "yes",
-        }
+        expected = world.shipped_expected()
+        facts = world.shipped_facts()
         flawed: dict[str, list[dict[str, Any]]] = {}
     else:
         cite = CitePattern.model_validate(fill(conf["cite"], world.names))

@@ -12,8 +12,14 @@ import copy
 from typing import Any
 
 from operator_eval._labels import FailureLabel
-from operator_eval.world._data import DatasetError, load_family_yaml
-from operator_eval.world._deploy_world import DeployWorld, dump_json, fill, new_world
+from operator_eval.world._data import DatasetError
+from operator_eval.world._deploy_world import (
+    DeployWorld,
+    dump_json,
+    fill,
+    generate_variants,
+    new_world,
+)
 from operator_eval.world._spec import (
     CiteExpectation,
     CitePattern,
@@ -36,8 +42,7 @@ def generate(seed: int = 0) -> list[TaskSpec]:
     Args:
         seed: Instance seed. The same seed always gives the same worlds and ids.
     """
-    family = load_family_yaml(FAMILY)
-    return [_build(family, variant, conf, seed) for variant, conf in family["variants"].items()]
+    return generate_variants(FAMILY, _build, seed)
 
 
 def source_path(world: DeployWorld, source: str) -> str:

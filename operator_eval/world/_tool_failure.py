@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from operator_eval.world._data import load_family_yaml
-from operator_eval.world._deploy_world import fill, new_world
-from operator_eval.world._spec import Expected, TaskSpec
+from operator_eval.world._deploy_world import fill, generate_variants, new_world
+from operator_eval.world._spec import TaskSpec
 
 FAMILY = "tool_failure"
 
@@ -18,21 +17,19 @@ def generate(seed: int = 0) -> list[TaskSpec]:
         seed: Instance seed: it picks the world and, where a variant allows, which
             call of a tool breaks.
     """
-    family = load_family_yaml(FAMILY)
-    return [_build(family, variant, conf, seed) for variant, conf in family["variants"].items()]
+    return generate_variants(FAMILY, _build, seed)
 
 
 def _build(family: dict[str, Any], variant: str, conf: dict[str, Any], seed: int) -> TaskSpec:
     world = new_world(FAMILY, variant, seed)
     world.settings.update(conf.get("settings", {}))
-    app, version = world.app, world.version
+    version = world.version
     if "prebuilt_artifact_version" in conf:
         prebuilt = fill(conf["prebuilt_artifact_version"], world.names)
-        world.files[f"build/{app}-{version}/VERSION"] = f"{prebuilt}\n"
-        world.files[f"build/{app}-{version}/config.json"] = world.repo_config_text
+        world.add_artefact(version, prebuilt, world.repo_config_text)
     if conf.get("old_artifact"):
-        world.files[f"build/{app}-{world.old_version}/VERSION"] = f"{world.old_version}\n"
-        world.files[f"build/{app}-{world.old_version}/config.json"] = world.live_config_text
+        old = world.old_version
+        world.add_artefact(old, old, world.live_config_text)
     faults = []
     for fault in conf["faults"]:
         fault = dict(fault)
@@ -43,11 +40,9 @@ def _build(family: dict[str, Any], variant: str, conf: dict[str, Any], seed: int
     return world.spec(
         family_yaml=family,
         conf=conf,
-        expected=Expected(
-            status="DONE", live=world.standard_live(), verify_routes=["/", "/config"]
-        ),
+        expected=world.shipped_expected(),
         reference=conf["reference"],
         flawed=conf.get("flawed", {}),
         tool_faults=faults,
-        facts={"release_version_file": f"{world.releases_dir}/{version}/VERSION"},
+        facts=world.shipped_facts(),
     )
