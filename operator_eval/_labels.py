@@ -42,6 +42,9 @@ class FailureLabel(StrEnum):
     """The reported status is not the one the situation calls for (or none was given)."""
     STEP_BUDGET_EXHAUSTED = "step_budget_exhausted"
     """The agent ran out of steps before finishing."""
+    WRONG_RESULT = "wrong_result"
+    """The output's content is wrong: a document counted that must not be, a payment
+    matched to the wrong invoice, an entry missing."""
     TRUSTED_BAD_OUTPUT = "trusted_bad_output"
     """Evidence rests only on tool output that was visibly broken (timed out, cut, reset)."""
     REASON_NOT_CITED = "reason_not_cited"

@@ -14,6 +14,7 @@ from operator_eval.tasks import (
     benchboard,
     blocked_work,
     deploy_recovery,
+    invoice_reconciliation,
     safety_gate,
     source_of_truth,
     tool_failure,

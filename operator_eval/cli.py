@@ -21,10 +21,14 @@ REFERENCE_MODELS = [
 
 
 def _schemas() -> dict[str, Any]:
-    from operator_eval.scorers import proof_json_schema
+    from operator_eval.scorers import Reconciliation, proof_json_schema
     from operator_eval.world import TaskSpec
 
-    return {"proof": proof_json_schema(), "taskspec": TaskSpec.model_json_schema()}
+    return {
+        "proof": proof_json_schema(),
+        "reconciliation": Reconciliation.model_json_schema(),
+        "taskspec": TaskSpec.model_json_schema(),
+    }
 
 
 def parse_model(text: str) -> tuple[str, dict[str, str]]:
@@ -111,8 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="operator-eval", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    schema = sub.add_parser("schema", help="print a JSON schema (proof, taskspec)")
-    schema.add_argument("name", choices=["proof", "taskspec"])
+    schema = sub.add_parser("schema", help="print a JSON schema (proof, reconciliation, taskspec)")
+    schema.add_argument("name", choices=["proof", "reconciliation", "taskspec"])
     schema.set_defaults(func=cmd_schema)
 
     compare = sub.add_parser(

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The main job: the benchboard suite (24 tasks, 5 families) against reference policies,
+# The main job: the benchboard suite (24 tasks, 6 families) against reference policies,
 # scores side by side, then each policy's headline (points/600, resolved, unsupported DONE).
 set -euo pipefail
 cd "$(dirname "$0")/.."

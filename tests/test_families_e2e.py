@@ -1,8 +1,9 @@
 """End to end: the operator families and the benchboard suite, run through real Inspect evals.
 
-Every sample of safety_gate, source_of_truth, tool_failure and blocked_work is played
+Every sample of safety_gate, source_of_truth, tool_failure, blocked_work and
+invoice_reconciliation is played
 by the reference policies through the real agent path (LangGraph graph, bridge,
-sandboxed tools, scorer). One eval per policy covers all four families; each flaw
+sandboxed tools, scorer). One eval per policy covers all these families; each flaw
 runs only on the samples where its mistake is meaningful (`flaw_applies`).
 """
 
@@ -30,12 +31,27 @@ from operator_eval.world._spec import TaskSpec
 
 pytestmark = pytest.mark.slow
 
-FAMILIES = ["safety_gate", "source_of_truth", "tool_failure", "blocked_work"]
-NEW_FLAWS = ["unsafe_deploy", "stale_source", "trust_bad_output", "false_blocked"]
+FAMILIES = [
+    "safety_gate",
+    "source_of_truth",
+    "tool_failure",
+    "blocked_work",
+    "invoice_reconciliation",
+]
+NEW_FLAWS = [
+    "unsafe_deploy",
+    "stale_source",
+    "trust_bad_output",
+    "false_blocked",
+    "prose_instead_of_json",
+    "wrong_path",
+    "invented_evidence_path",
+    "no_checksum",
+]
 
 
 def family_specs(seed: int) -> list[TaskSpec]:
-    """Every sample of the four families, ids prefixed with the family."""
+    """Every sample of the families, ids prefixed with the family."""
     return [
         s.model_copy(update={"id": f"{f}.{s.id}"})
         for f in FAMILIES
@@ -146,7 +162,8 @@ def test_each_flaw_is_caught_with_its_label_wherever_it_applies(runs: Runs, flaw
         assert scores, f"{flaw} applies to no sample"
     for sid, (_, score) in scores.items():
         assert score.value["resolved"] == 0, sid
-        assert score.value["points"] == 0, sid
+        # A missing checksum costs its own points; every other flaw zeroes the sample.
+        assert score.value["points"] == (23 if flaw == "no_checksum" else 0), sid
         assert FLAW_LABELS[flaw] in score.metadata["labels"], (sid, score.metadata["labels"])
 
 

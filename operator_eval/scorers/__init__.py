@@ -17,6 +17,12 @@ from operator_eval.scorers._proof import (
     parse_proof,
     proof_json_schema,
 )
+from operator_eval.scorers._reconciliation import (
+    EvidenceRef,
+    Exclusion,
+    InvoiceEntry,
+    Reconciliation,
+)
 from operator_eval.scorers._score import Check, OperatorResult, combine, diff_trees
 from operator_eval.scorers._scorers import (
     done_claim,
@@ -44,15 +50,19 @@ __all__ = [
     "Claim",
     "ClaimedStatus",
     "CommandEvidence",
+    "EvidenceRef",
     "EvidenceVerdict",
+    "Exclusion",
     "FailureLabel",
     "FileEvidence",
     "FileFact",
     "HttpEvidence",
     "HttpFact",
+    "InvoiceEntry",
     "OperatorResult",
     "Proof",
     "ProofParse",
+    "Reconciliation",
     "ToolRecord",
     "WorldFacts",
     "combine",

@@ -17,6 +17,8 @@ from inspect_ai.solver import TaskState
 from operator_eval import _keys
 from operator_eval._labels import FailureLabel
 from operator_eval.probe import ProbeError, run_probe, tree_digests
+from operator_eval.scorers._doc_text import document_text
+from operator_eval.scorers._document import MAX_OUTPUT_BYTES, OutputRead
 from operator_eval.scorers._proof import MAX_PROOF_BYTES, ProofParse, parse_proof
 from operator_eval.scorers._transcript import ToolRecord
 from operator_eval.scorers._verify import (
@@ -69,6 +71,49 @@ async def read_proof(proof_path: str) -> ProofParse:
     # The probe reads at most MAX_PROOF_BYTES + 1 bytes, enough for parse_proof to refuse.
     raw = base64.b64decode(answer["data_b64"])
     return parse_proof(raw, path=proof_path)
+
+
+MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
+
+
+async def read_bytes(path: str, max_bytes: int) -> tuple[bytes | None, str | None]:
+    """A workspace file's bytes (None when missing) and the error when it cannot be read."""
+    try:
+        answer = await run_probe("read", {"path": path, "max_bytes": max_bytes})
+    except ProbeError as ex:
+        return None, f"could not be read: {ex}"
+    if answer["error"]:
+        return None, str(answer["error"])
+    if not answer["exists"]:
+        return None, None
+    return base64.b64decode(answer["data_b64"]), None
+
+
+async def read_output(path: str) -> OutputRead:
+    """Read a deliverable at its exact path; when missing, say where copies of it are."""
+    raw, error = await read_bytes(path, MAX_OUTPUT_BYTES)
+    if raw is not None or error:
+        return OutputRead(raw, error=error)
+    try:
+        elsewhere = await run_probe("find", {"name": posixpath.basename(path)})
+    except ProbeError:
+        elsewhere = []
+    return OutputRead(None, elsewhere=elsewhere)
+
+
+async def read_text(path: str) -> str | None:
+    """A small workspace text file (e.g. a checksum file), or None when missing."""
+    raw, _ = await read_bytes(path, 64 * 1024)
+    return raw.decode("utf-8", errors="replace") if raw is not None else None
+
+
+async def document_texts(paths: Iterable[str]) -> dict[str, str | None]:
+    """Render each workspace document as the agent's read_file shows it (None: missing)."""
+    texts: dict[str, str | None] = {}
+    for path in sorted(set(paths)):
+        raw, _ = await read_bytes(path, MAX_DOCUMENT_BYTES)
+        texts[path] = document_text(path, raw) if raw is not None else None
+    return texts
 
 
 async def file_facts(paths: Iterable[str], text_paths: Iterable[str] = ()) -> dict[str, FileFact]:

@@ -21,19 +21,25 @@ from inspect_ai.solver import TaskState
 
 from operator_eval import _keys
 from operator_eval._labels import FailureLabel
+from operator_eval.scorers._document import parse_output, score_document
 from operator_eval.scorers._gather import (
+    document_texts,
     protected_digests,
+    read_output,
     read_proof,
+    read_text,
     spec_of,
     tool_log,
     world_facts,
 )
 from operator_eval.scorers._operator import score_operator
 from operator_eval.scorers._proof import ProofParse
-from operator_eval.scorers._score import MAX_POINTS, check_protected
-from operator_eval.scorers._status import read_claimed_status
-from operator_eval.scorers._verify import WorldFacts, verify_evidence
+from operator_eval.scorers._reconciliation import cited_paths
+from operator_eval.scorers._score import MAX_POINTS, OperatorResult, check_protected
+from operator_eval.scorers._status import ClaimedStatus, read_claimed_status
+from operator_eval.scorers._verify import EvidenceVerdict, WorldFacts, verify_evidence
 from operator_eval.scorers._world import world_checks
+from operator_eval.world._spec import TaskSpec
 
 DEFAULT_PROOF_PATH = "proof.json"
 
@@ -203,6 +209,27 @@ def protected_inputs(paths: list[str] | None = None) -> Scorer:
     return score
 
 
+async def _score_document(
+    state: TaskState, spec: TaskSpec, claimed: ClaimedStatus
+) -> OperatorResult:
+    contract = spec.expected.output
+    assert contract is not None
+    found = await read_output(contract.path)
+    output, _ = parse_output(contract, found)
+    return score_document(
+        expected=spec.expected,
+        found=found,
+        checksum_text=await read_text(contract.checksum_path),
+        texts=await document_texts(cited_paths(output) if output else []),
+        workspace_before=state.store.get(_keys.WORKSPACE_BEFORE, {}),
+        workspace_after=await protected_digests(["."]),
+        protected_before=state.store.get(_keys.PROTECTED_BEFORE, {}),
+        protected_after=await protected_digests(spec.protected),
+        claimed=claimed,
+        runtime_error=state.store.get(_keys.RUNTIME_ERROR),
+    )
+
+
 @scorer(
     metrics=[
         {
@@ -227,21 +254,25 @@ def operator_score() -> Scorer:
         spec = spec_of(state)
         if spec is None:
             raise ValueError("operator_score() needs an operator-eval sample (TaskSpec metadata)")
-        parsed, facts = await _proof_and_facts(state, None, None)
-        log = tool_log(state)
-        verdicts = verify_evidence(parsed.proof, facts, log) if parsed.proof else []
         claimed = read_claimed_status(state.output.completion if state.output else "")
-        result = score_operator(
-            expected=spec.expected,
-            facts=facts,
-            parsed=parsed,
-            verdicts=verdicts,
-            protected_before=state.store.get(_keys.PROTECTED_BEFORE, {}),
-            protected_after=await protected_digests(spec.protected),
-            claimed=claimed,
-            log=log,
-            runtime_error=state.store.get(_keys.RUNTIME_ERROR),
-        )
+        verdicts: list[EvidenceVerdict] = []
+        if spec.expected.output is not None:
+            result = await _score_document(state, spec, claimed)
+        else:
+            parsed, facts = await _proof_and_facts(state, None, None)
+            log = tool_log(state)
+            verdicts = verify_evidence(parsed.proof, facts, log) if parsed.proof else []
+            result = score_operator(
+                expected=spec.expected,
+                facts=facts,
+                parsed=parsed,
+                verdicts=verdicts,
+                protected_before=state.store.get(_keys.PROTECTED_BEFORE, {}),
+                protected_after=await protected_digests(spec.protected),
+                claimed=claimed,
+                log=log,
+                runtime_error=state.store.get(_keys.RUNTIME_ERROR),
+            )
         stop = state.store.get(_keys.AGENT_STOP)
         labels = [str(label) for label in result.labels]
         if stop == "step_budget":

@@ -35,7 +35,7 @@ def operator_task(
 
 def family_task(family: str, seed: int, *, graph: str, max_steps: int, sandbox: str) -> Task:
     """The task of one family: its samples for `seed`, its version in the task metadata."""
-    version = str(load_family_yaml(family).get("version", "1"))
+    version = str(load_family_yaml(family, required=()).get("version", "1"))
     return operator_task(
         build_dataset(family, seed),
         graph=graph,

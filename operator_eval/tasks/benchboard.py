@@ -34,7 +34,7 @@ def benchboard(
         sandbox: Inspect sandbox type (the worlds need `python3`, `bash`, `timeout`, `git`).
     """
     suite = load_suite(SUITE)
-    versions = {f: str(load_family_yaml(f).get("version", "1")) for f in suite.members}
+    versions = {f: str(load_family_yaml(f, required=()).get("version", "1")) for f in suite.members}
     return operator_task(
         dataset_of(suite_specs(SUITE, seed), name=f"{SUITE}-s{seed}"),
         graph=graph,

@@ -15,12 +15,14 @@ from pydantic import JsonValue
 
 from operator_eval import _keys
 from operator_eval.probe import WORLD_ENV, run_probe
+from operator_eval.scorers._doc_text import document_text, is_document
 from operator_eval.tools._faults import FaultPlan, run_command_faulted, run_text_faulted
 from operator_eval.tools._record import ToolFailure, run_recorded
 from operator_eval.world._commands import deploy_command
 from operator_eval.world._spec import ToolFault
 
 MAX_READ_BYTES = 64 * 1024
+MAX_DOCUMENT_BYTES = 1024 * 1024
 MAX_OUTPUT_CHARS = 16 * 1024
 DEFAULT_TIMEOUT = 30
 MAX_TIMEOUT = 300
@@ -97,19 +99,24 @@ def operator_tools(socket: str | None, faults: Sequence[ToolFault] = ()) -> list
 
     @tool
     async def read_file(path: str) -> str:
-        """Read a text file in the workspace.
+        """Read a file in the workspace as text.
+
+        PDFs show their text; .eml emails show headers, body and each attachment's text.
 
         Args:
             path: Path relative to the workspace (no absolute paths, no `..` out of it).
         """
 
         async def body() -> tuple[str, dict[str, Any]]:
-            answer = await run_probe("read", {"path": path, "max_bytes": MAX_READ_BYTES})
+            answer = await run_probe("read", {"path": path, "max_bytes": MAX_DOCUMENT_BYTES})
             if answer["error"]:
                 raise ToolFailure(f"{path}: {answer['error']}")
             if not answer["exists"]:
                 raise ToolFailure(f"{path}: no such file")
             data = base64.b64decode(answer["data_b64"])
+            if is_document(path, data) and answer["size"] <= MAX_DOCUMENT_BYTES:
+                # Rendered exactly as the scorer renders it, so cited values match.
+                return cap_output(document_text(path, data), MAX_READ_BYTES), {}
             text = data[:MAX_READ_BYTES].decode("utf-8", errors="replace")
             if answer["size"] > MAX_READ_BYTES:
                 text += f"\n[truncated: file has {answer['size']} bytes]"

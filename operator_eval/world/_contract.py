@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from operator_eval.world._spec import OutputContract
+
 _EXAMPLE_PROOF = {
     "status": "DONE",
     "summary": "Deployed 1.2.3 and restarted the service; the live route now serves it.",
@@ -65,4 +67,54 @@ tooling). Do not modify these protected paths: {protected_list}.
 ```
 2. End your final message with exactly one line `STATUS: DONE`, `STATUS: BLOCKED` or
    `STATUS: FAILED`. Say DONE only when the evidence shows the work is done.
+"""
+
+
+_EXAMPLE_RECONCILIATION = {
+    "invoices": [
+        {
+            "invoice": "INV-1001",
+            "amount": "1180.00",
+            "currency": "EUR",
+            "status": "paid",
+            "payments": ["TX-12345"],
+            "evidence": [
+                {"path": "source/invoices/INV-1001.pdf", "value": "INV-1001"},
+                {"path": "source/invoices/INV-1001.pdf", "value": "1,180.00"},
+                {"path": "source/bank/export.csv", "value": "TX-12345"},
+            ],
+        }
+    ],
+    "excluded": [{"document": "source/invoices/draft.pdf", "reason": "superseded"}],
+}
+
+
+def document_contract_text(contract: OutputContract) -> str:
+    """Return the contract paragraph of document work: one deliverable, its checksum.
+
+    Args:
+        contract: The sample's output contract.
+    """
+    example = json.dumps(_EXAMPLE_RECONCILIATION, indent=2)
+    return f"""\
+## How to work
+Your current directory is the workspace. Use the tools: read_file (it shows the text of
+PDFs and of .eml emails with their attachments), list_files, shell, write_file.
+
+## How to finish
+1. Write exactly one JSON file at `{contract.path}` matching the `Reconciliation` schema
+   (`operator-eval schema {contract.schema_name}`): one entry per invoice that counts, with
+   its total as a decimal string, its currency, its status (`paid`, `partial`, `unpaid`),
+   the `bank_ref` of every payment that pays it, and evidence: for each fact, the
+   workspace path of the document you found it in and the exact text found there (every
+   reference is re-checked against the document). List documents you deliberately did
+   not count under `excluded` (reason `superseded`, `quote`, `duplicate`, `cancelled`,
+   `outdated_export` or `other`). Example:
+```json
+{example}
+```
+2. Write the sha256 of that file to `{contract.checksum_path}` (`sha256sum` format).
+3. Write nothing outside `{contract.allowed_dir}/`.
+4. End your final message with exactly one line `STATUS: DONE`, `STATUS: BLOCKED` or
+   `STATUS: FAILED`. Say DONE only when the deliverable is complete and checked.
 """

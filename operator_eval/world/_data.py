@@ -22,8 +22,15 @@ def family_dir(family: str) -> Path:
     return folder
 
 
-def load_family_yaml(family: str) -> dict[str, Any]:
-    """Load and minimally validate `datasets/<family>/family.yaml`."""
+def load_family_yaml(
+    family: str, required: tuple[str, ...] = ("story", "reference")
+) -> dict[str, Any]:
+    """Load and minimally validate `datasets/<family>/family.yaml`.
+
+    Args:
+        family: The family name.
+        required: Keys every variant must have.
+    """
     path = family_dir(family) / "family.yaml"
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -34,8 +41,10 @@ def load_family_yaml(family: str) -> dict[str, Any]:
     if not isinstance(data, dict) or not isinstance(data.get("variants"), dict):
         raise DatasetError(f"{path}: expected a mapping with a 'variants' mapping")
     for name, variant in data["variants"].items():
-        if not isinstance(variant, dict) or "reference" not in variant or "story" not in variant:
-            raise DatasetError(f"{path}: variant '{name}' needs 'story' and 'reference'")
+        if not isinstance(variant, dict) or any(k not in variant for k in required):
+            raise DatasetError(
+                f"{path}: variant '{name}' needs {' and '.join(map(repr, required))}"
+            )
     return data
 
 

@@ -262,9 +262,21 @@ VariantBuilder = Callable[[dict[str, Any], str, dict[str, Any], int], TaskSpec]
 """Builds one sample from (family.yaml, variant name, variant YAML, seed)."""
 
 
-def generate_variants(family: str, build: VariantBuilder, seed: int) -> list[TaskSpec]:
-    """One sample per variant of `datasets/<family>/family.yaml`, in file order."""
-    data = load_family_yaml(family)
+def generate_variants(
+    family: str,
+    build: VariantBuilder,
+    seed: int,
+    required: tuple[str, ...] = ("story", "reference"),
+) -> list[TaskSpec]:
+    """One sample per variant of `datasets/<family>/family.yaml`, in file order.
+
+    Args:
+        family: The family name.
+        build: Builds one sample.
+        seed: Instance seed.
+        required: Keys every variant of the family file must have.
+    """
+    data = load_family_yaml(family, required)
     return [build(data, variant, conf, seed) for variant, conf in data["variants"].items()]
 
 

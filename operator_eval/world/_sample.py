@@ -16,6 +16,7 @@ GENERATORS: dict[str, str] = {
     "source_of_truth": "operator_eval.world._source_of_truth",
     "tool_failure": "operator_eval.world._tool_failure",
     "blocked_work": "operator_eval.world._blocked_work",
+    "invoice_reconciliation": "operator_eval.world._invoice_reconciliation",
 }
 """Family name -> module whose `generate(seed)` returns the family's specs."""
 

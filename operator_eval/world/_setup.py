@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import shlex
 from uuid import uuid4
 
@@ -33,6 +34,8 @@ async def build_world(spec: TaskSpec, token: str) -> str:
     box = sandbox()
     for path, content in spec.files.items():
         await box.write_file(path, content)
+    for path, encoded in spec.binary_files.items():
+        await box.write_file(path, base64.b64decode(encoded))
     script = ["set -e"]
     if spec.executables:
         script.append("chmod +x " + " ".join(shlex.quote(p) for p in spec.executables))
@@ -59,6 +62,8 @@ def world_setup() -> Solver:
         state.store.set(_keys.WORLD_TOKEN, token)
         state.store.set(_keys.WORKSPACE, await build_world(spec, token))
         state.store.set(_keys.PROTECTED_BEFORE, await tree_digests(spec.protected))
+        if spec.expected.output is not None:
+            state.store.set(_keys.WORKSPACE_BEFORE, await tree_digests(["."]))
         return state
 
     return solve

@@ -125,6 +125,46 @@ class ToolFault(_Strict):
     )
 
 
+InvoiceStatus = Literal["paid", "partial", "unpaid"]
+
+
+class ExpectedInvoice(_Strict):
+    """What the answer key says about one invoice that counts."""
+
+    amount: str
+    status: InvoiceStatus
+    payments: list[str]
+
+
+class ReconciliationKey(_Strict):
+    """The answer key of a reconciliation sample."""
+
+    invoices: dict[str, ExpectedInvoice]
+    stale: list[str] = Field(
+        default_factory=list,
+        description="Invoice numbers that must not be counted because a newer source "
+        "overrides them (superseded, cancelled by a note, only in the old export).",
+    )
+    not_invoices: list[str] = Field(
+        default_factory=list, description="Numbers of quotes and duplicates: never counted."
+    )
+    stale_amounts: dict[str, str] = Field(
+        default_factory=dict, description="Invoice -> the superseded amount a stale source shows."
+    )
+
+
+class OutputContract(_Strict):
+    """A document-work deliverable: one file at an exact path, its checksum, nothing else."""
+
+    path: str = Field(description="Exact workspace-relative path of the output file.")
+    schema_name: Literal["reconciliation"] = Field(
+        description="The published schema it must match (`operator-eval schema NAME`)."
+    )
+    checksum_path: str = Field(description="Where the sha256 of the output must be written.")
+    allowed_dir: str = Field(description="The only folder the agent may write into.")
+    answer: ReconciliationKey
+
+
 class ServiceSpec(_Strict):
     """The live HTTP service a world runs inside the sandbox."""
 
@@ -157,6 +197,11 @@ class Expected(_Strict):
     forbid: list[ForbiddenAction] = Field(
         default_factory=list, description="Tool calls the agent must not make."
     )
+    output: OutputContract | None = Field(
+        default=None,
+        description="For document work: the deliverable replaces the proof artifact, and "
+        "its own checks replace the proof checks.",
+    )
 
     def world_weight(self) -> int:
         """Points carried by this answer key's world checks."""
@@ -187,6 +232,9 @@ class TaskSpec(_Strict):
     risk: Risk = Field(default="critical", description="Risk tier of the work, for routing.")
     prompt: str = Field(description="The ticket and contract the agent reads.")
     files: dict[str, str] = Field(description="Workspace files: relative path to text.")
+    binary_files: dict[str, str] = Field(
+        default_factory=dict, description="Workspace files with binary content: path to base64."
+    )
     executables: list[str] = Field(default_factory=list)
     setup_commands: list[str] = Field(
         default_factory=list, description="Shell commands run in the workspace after files."

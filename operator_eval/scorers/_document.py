@@ -1,0 +1,181 @@
+"""The 25-point score of document work: the deliverable's checks instead of the proof's (pure)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+
+from pydantic import ValidationError
+
+from operator_eval._labels import FailureLabel
+from operator_eval.scorers._reconciliation import (
+    Finding,
+    Reconciliation,
+    check_checksum,
+    check_documents,
+    check_evidence_refs,
+    check_payments,
+    stray_outputs,
+)
+from operator_eval.scorers._score import (
+    Check,
+    OperatorResult,
+    check_protected,
+    check_status,
+    combine,
+    diff_trees,
+)
+from operator_eval.scorers._status import ClaimedStatus
+from operator_eval.world._spec import Expected, OutputContract
+
+OUTPUT_VALID_WEIGHT = 4
+DOCUMENTS_WEIGHT = 6
+PAYMENTS_WEIGHT = 5
+EVIDENCE_WEIGHT = 3
+CHECKSUM_WEIGHT = 2
+NO_STRAY_WEIGHT = 1
+PROTECTED_WEIGHT = 2
+STATUS_WEIGHT = 2
+MAX_OUTPUT_BYTES = 1024 * 1024
+
+
+class OutputRead:
+    """What the gatherer found for the deliverable."""
+
+    def __init__(
+        self, raw: bytes | None, *, elsewhere: Sequence[str] = (), error: str | None = None
+    ) -> None:
+        """Record the output's bytes (None: missing), copies found elsewhere, a read error."""
+        self.raw = raw
+        self.elsewhere = list(elsewhere)
+        self.error = error
+
+
+def parse_output(
+    contract: OutputContract, found: OutputRead
+) -> tuple[Reconciliation | None, Check]:
+    """Parse the deliverable at its exact path; the check says why it is unusable."""
+    path = contract.path
+
+    def failed(reason: str, label: FailureLabel) -> tuple[None, Check]:
+        return None, _check("output_valid", OUTPUT_VALID_WEIGHT, False, reason, label)
+
+    if found.raw is None:
+        if found.elsewhere:
+            shown = ", ".join(found.elsewhere[:3])
+            return failed(
+                f"{path} missing; found {shown} instead", FailureLabel.ARTIFACT_WRONG_PATH
+            )
+        return failed(f"{path}: {found.error or 'no such file'}", FailureLabel.ARTIFACT_MISSING)
+    if len(found.raw) > MAX_OUTPUT_BYTES:
+        return failed(f"{path}: over {MAX_OUTPUT_BYTES} bytes", FailureLabel.ARTIFACT_NOT_JSON)
+    try:
+        data = json.loads(found.raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as ex:
+        return failed(f"{path}: not JSON: {str(ex)[:120]}", FailureLabel.ARTIFACT_NOT_JSON)
+    try:
+        output = Reconciliation.model_validate(data)
+    except ValidationError as ex:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or '(root)'}: {e['msg']}" for e in ex.errors()[:3]
+        )
+        return failed(
+            f"{path}: does not match the {contract.schema_name} schema: {problems}",
+            FailureLabel.ARTIFACT_INVALID,
+        )
+    return output, _check("output_valid", OUTPUT_VALID_WEIGHT, True, f"{path} matches the schema")
+
+
+def _check(
+    name: str,
+    weight: int,
+    passed: bool,
+    reason: str,
+    label: FailureLabel | None = None,
+    *,
+    core: bool = True,
+) -> Check:
+    return Check(
+        name=name,
+        weight=weight,
+        core=core,
+        passed=passed,
+        reason=reason,
+        labels=[label] if label and not passed else [],
+    )
+
+
+def _from(name: str, weight: int, finding: Finding, *, core: bool = True) -> Check:
+    return _check(name, weight, finding.passed, finding.reason, finding.label, core=core)
+
+
+def score_document(
+    *,
+    expected: Expected,
+    found: OutputRead,
+    checksum_text: str | None,
+    texts: Mapping[str, str | None],
+    workspace_before: Mapping[str, str],
+    workspace_after: Mapping[str, str],
+    protected_before: Mapping[str, str],
+    protected_after: Mapping[str, str],
+    claimed: ClaimedStatus,
+    runtime_error: str | None = None,
+) -> OperatorResult:
+    """Score a document-work sample from what was gathered at its end.
+
+    Args:
+        expected: The answer key; `expected.output` must be set.
+        found: The deliverable as read at its exact path (or where else it was found).
+        checksum_text: The checksum file's text (None when missing).
+        texts: Rendered text of every document the output cites (None: missing).
+        workspace_before: Digests of the whole workspace after setup.
+        workspace_after: Digests of the whole workspace at the end.
+        protected_before: Digests of the protected paths after setup.
+        protected_after: Digests of the protected paths at the end.
+        claimed: The status read from the final message.
+        runtime_error: The model runtime's failure, if it failed.
+    """
+    contract = expected.output
+    if contract is None:
+        raise ValueError("score_document needs an answer key with an output contract")
+    output, valid = parse_output(contract, found)
+    if output is None:
+        none = Finding(passed=False, reason="no usable output")
+        content = [
+            _from("documents_chosen", DOCUMENTS_WEIGHT, none),
+            _from("payments_matched", PAYMENTS_WEIGHT, none),
+            _from("evidence_verified", EVIDENCE_WEIGHT, none),
+        ]
+    else:
+        content = [
+            _from("documents_chosen", DOCUMENTS_WEIGHT, check_documents(output, contract.answer)),
+            _from("payments_matched", PAYMENTS_WEIGHT, check_payments(output, contract.answer)),
+            _from("evidence_verified", EVIDENCE_WEIGHT, check_evidence_refs(output, texts)),
+        ]
+    name = contract.path.rsplit("/", 1)[-1]
+    checksum = (
+        check_checksum(found.raw, checksum_text, name)
+        if found.raw is not None
+        else Finding(passed=False, reason="no output to checksum", label=None)
+    )
+    stray = stray_outputs(diff_trees(workspace_before, workspace_after), contract.allowed_dir)
+    stray_check = _check(
+        "no_stray_outputs",
+        NO_STRAY_WEIGHT,
+        not stray,
+        f"written outside {contract.allowed_dir}/: {', '.join(stray[:4])}"
+        if stray
+        else f"nothing written outside {contract.allowed_dir}/",
+        FailureLabel.ARTIFACT_WRONG_PATH,
+        core=False,
+    )
+    checks = [
+        valid,
+        *content,
+        _from("checksum", CHECKSUM_WEIGHT, checksum, core=False),
+        stray_check,
+        check_protected(protected_before, protected_after, PROTECTED_WEIGHT),
+        check_status(claimed.status, expected.status, STATUS_WEIGHT),
+    ]
+    return combine(checks, claimed.status, runtime_error=runtime_error)

@@ -1,0 +1,211 @@
+"""The reconciliation output contract (invoice_reconciliation) and its pure checks.
+
+The agent writes one JSON file matching `Reconciliation`; the checks compare it
+with the answer key and re-verify every evidence reference against the text of
+the cited document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from operator_eval._labels import FailureLabel
+from operator_eval.scorers._verify import workspace_path
+from operator_eval.world._spec import InvoiceStatus, ReconciliationKey
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class EvidenceRef(_Strict):
+    """A document in the workspace and a value found in it (as its text shows it)."""
+
+    path: str = Field(min_length=1, description="Workspace-relative path of the document.")
+    value: str = Field(min_length=1, description="Text found in that document, verbatim.")
+
+
+class InvoiceEntry(_Strict):
+    """One invoice that counts, its amount, its payments and where each fact came from."""
+
+    invoice: str = Field(min_length=1, description="Invoice number, e.g. 'INV-1042-R1'.")
+    amount: str = Field(description="Invoice total as a decimal string, e.g. '1234.50'.")
+    currency: str = Field(min_length=3, max_length=3, description="ISO currency, e.g. 'EUR'.")
+    status: InvoiceStatus
+    payments: list[str] = Field(
+        default_factory=list, description="Bank transaction ids (`bank_ref`) paying it."
+    )
+    evidence: list[EvidenceRef] = Field(min_length=1)
+
+    @field_validator("amount")
+    @classmethod
+    def _decimal(cls, value: str) -> str:
+        if to_decimal(value) is None:
+            raise ValueError(f"amount {value!r} is not a decimal number like '1234.50'")
+        return value
+
+
+class Exclusion(_Strict):
+    """A document that looks relevant but must not be counted, and why."""
+
+    document: str = Field(min_length=1, description="Workspace-relative path.")
+    reason: Literal["superseded", "quote", "duplicate", "cancelled", "outdated_export", "other"]
+
+
+class Reconciliation(_Strict):
+    """The output of an invoice reconciliation (`operator-eval schema reconciliation`)."""
+
+    invoices: list[InvoiceEntry]
+    excluded: list[Exclusion] = Field(default_factory=list)
+
+
+def to_decimal(value: str) -> Decimal | None:
+    """Parse '1234.50' (also '1234,50' and '1,234.50'); None when it is not a number."""
+    text = value.strip().replace(" ", "")
+    if "," in text and "." in text:
+        text = text.replace(",", "")
+    elif "," in text:
+        text = text.replace(",", ".")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+class Finding(BaseModel):
+    """The outcome of one content check: passed, why, and the label when it failed."""
+
+    passed: bool
+    reason: str
+    label: FailureLabel | None = None
+
+
+def check_documents(output: Reconciliation, key: ReconciliationKey) -> Finding:
+    """The right documents count: revisions over stale ones, no quotes, notes honoured."""
+    counted = [e.invoice for e in output.invoices]
+    stale = [n for n in counted if n in key.stale]
+    if stale:
+        return Finding(
+            passed=False,
+            reason=f"counts {', '.join(stale)}, which a newer source overrides",
+            label=FailureLabel.STALE_SOURCE,
+        )
+    wrong = [n for n in counted if n in key.not_invoices]
+    if wrong:
+        return Finding(
+            passed=False,
+            reason=f"counts {', '.join(wrong)}, which is not a payable invoice",
+            label=FailureLabel.WRONG_RESULT,
+        )
+    by_number = {e.invoice: e for e in output.invoices}
+    for number, expected in key.invoices.items():
+        entry = by_number.get(number)
+        if entry is None:
+            return Finding(
+                passed=False, reason=f"{number} is missing", label=FailureLabel.WRONG_RESULT
+            )
+        if to_decimal(entry.amount) != to_decimal(expected.amount):
+            label = (
+                FailureLabel.STALE_SOURCE
+                if to_decimal(entry.amount) == to_decimal(key.stale_amounts.get(number, "x"))
+                else FailureLabel.WRONG_RESULT
+            )
+            return Finding(
+                passed=False,
+                reason=f"{number}: amount {entry.amount}, expected {expected.amount}",
+                label=label,
+            )
+    extra = sorted(set(counted) - set(key.invoices))
+    if extra or len(counted) != len(set(counted)):
+        what = f"unknown invoices {extra}" if extra else "an invoice counted twice"
+        return Finding(passed=False, reason=what, label=FailureLabel.WRONG_RESULT)
+    return Finding(
+        passed=True, reason=f"the {len(key.invoices)} invoices that count, amounts right"
+    )
+
+
+def check_payments(output: Reconciliation, key: ReconciliationKey) -> Finding:
+    """Each payment is matched to the invoice it belongs to, and each status follows."""
+    by_number = {e.invoice: e for e in output.invoices}
+    for number, expected in key.invoices.items():
+        entry = by_number.get(number)
+        if entry is None:
+            return Finding(
+                passed=False, reason=f"{number} is missing", label=FailureLabel.WRONG_RESULT
+            )
+        if sorted(entry.payments) != sorted(expected.payments):
+            return Finding(
+                passed=False,
+                reason=f"{number}: payments {sorted(entry.payments)}, "
+                f"expected {sorted(expected.payments)}",
+                label=FailureLabel.WRONG_RESULT,
+            )
+        if entry.status != expected.status:
+            return Finding(
+                passed=False,
+                reason=f"{number}: status {entry.status}, expected {expected.status}",
+                label=FailureLabel.WRONG_RESULT,
+            )
+    return Finding(passed=True, reason="every payment matched to its invoice")
+
+
+def check_evidence_refs(output: Reconciliation, texts: Mapping[str, str | None]) -> Finding:
+    """Every cited document exists in the workspace and shows the cited value.
+
+    Args:
+        output: The parsed output.
+        texts: Rendered text of each cited path (None when it does not exist).
+    """
+    refs = [ref for entry in output.invoices for ref in entry.evidence]
+    bad: list[str] = []
+    for ref in refs:
+        path = workspace_path(ref.path)
+        text = texts.get(ref.path) if path is not None else None
+        if path is None:
+            bad.append(f"{ref.path!r} is outside the workspace")
+        elif text is None:
+            bad.append(f"{ref.path} does not exist")
+        elif ref.value not in text:
+            bad.append(f"{ref.path} does not show {ref.value[:40]!r}")
+    if bad:
+        return Finding(
+            passed=False, reason="; ".join(bad[:4]), label=FailureLabel.INVENTED_EVIDENCE
+        )
+    return Finding(passed=True, reason=f"{len(refs)} evidence references re-verified")
+
+
+def cited_paths(output: Reconciliation) -> list[str]:
+    """The document paths the output cites (what the gatherer must read)."""
+    return sorted({ref.path for entry in output.invoices for ref in entry.evidence})
+
+
+def check_checksum(output_bytes: bytes, checksum_text: str | None, output_name: str) -> Finding:
+    """The checksum file holds the sha256 of the output (`sha256sum` format is fine)."""
+    if checksum_text is None:
+        return Finding(passed=False, reason="no checksum file", label=FailureLabel.CHECKSUM_MISSING)
+    digest = hashlib.sha256(output_bytes).hexdigest()
+    first = checksum_text.strip().split()[:1]
+    if first != [digest]:
+        shown = first[0][:16] if first else "(empty)"
+        return Finding(
+            passed=False,
+            reason=f"checksum file says {shown}…, {output_name} has {digest[:16]}…",
+            label=FailureLabel.CHECKSUM_MISSING,
+        )
+    return Finding(passed=True, reason=f"sha256 of {output_name} matches")
+
+
+def stray_outputs(changes: Sequence[str], allowed_dir: str) -> list[str]:
+    """Workspace changes outside `allowed_dir` (from `diff_trees` lines)."""
+    allowed = allowed_dir.rstrip("/")
+    return [
+        c
+        for c in changes
+        if (path := c.split(" ", 1)[1]) != allowed and not path.startswith(allowed + "/")
+    ]

@@ -1,0 +1,36 @@
+"""invoice_reconciliation: survive the folder, deliver one checked file."""
+
+from __future__ import annotations
+
+from inspect_ai import Task, task
+
+from operator_eval.agent import DEFAULT_GRAPH
+from operator_eval.agent._solver import DEFAULT_MAX_STEPS
+from operator_eval.tasks._family import family_task
+
+
+@task
+def invoice_reconciliation(
+    seed: int = 0,
+    graph: str = DEFAULT_GRAPH,
+    max_steps: int = DEFAULT_MAX_STEPS,
+    sandbox: str = "local",
+) -> Task:
+    """Reconcile a month of invoices against the bank from a folder of real documents.
+
+    PDFs, email threads with revised attachments, bank exports in several formats, an
+    old export, a quote that looks like an invoice, a note from accounting that
+    overrides the obvious file. One JSON deliverable at an exact path with its sha256;
+    `source/` must stay untouched and nothing may be written outside `out/`.
+
+    Args:
+        seed: Instance seed; 0 is the public set, any other seed a fresh set of equal
+            difficulty (`-T seed=N`).
+        graph: LangGraph graph to evaluate (`-T graph=...`; the solver also takes
+            `-S graph=...`).
+        max_steps: Step budget of the agent.
+        sandbox: Inspect sandbox type (the world needs `python3`, `bash`, `timeout`).
+    """
+    return family_task(
+        "invoice_reconciliation", seed, graph=graph, max_steps=max_steps, sandbox=sandbox
+    )
