@@ -70,7 +70,8 @@ def parse_output(
     if len(found.raw) > MAX_OUTPUT_BYTES:
         return failed(f"{path}: over {MAX_OUTPUT_BYTES} bytes", FailureLabel.ARTIFACT_NOT_JSON)
     try:
-        data = json.loads(found.raw.decode("utf-8"))
+        # utf-8-sig: a byte-order mark in front of valid JSON is still valid JSON.
+        data = json.loads(found.raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError) as ex:
         return failed(f"{path}: not JSON: {str(ex)[:120]}", FailureLabel.ARTIFACT_NOT_JSON)
     try:

@@ -8,6 +8,7 @@ the cited document.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Literal
@@ -17,6 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from operator_eval._labels import FailureLabel
 from operator_eval.scorers._verify import workspace_path
 from operator_eval.world._spec import InvoiceStatus, ReconciliationKey
+
+_AMOUNT = re.compile(r"^-?[0-9][0-9.,]*$")
 
 
 class _Strict(BaseModel):
@@ -65,17 +68,22 @@ class Reconciliation(_Strict):
 
 
 def to_decimal(value: str) -> Decimal | None:
-    """Parse '1234.50' (also '1234,50' and '1,234.50'); None when it is not a number."""
+    """Parse an amount: '1234.50', '1234,50', '1,234.50', '1.234,50'; None when it is not one.
+
+    With both separators present, the last one is the decimal point.
+    """
     text = value.strip().replace(" ", "")
+    if not _AMOUNT.match(text):
+        return None
     if "," in text and "." in text:
-        text = text.replace(",", "")
+        decimal_comma = text.rfind(",") > text.rfind(".")
+        text = text.replace(".", "").replace(",", ".") if decimal_comma else text.replace(",", "")
     elif "," in text:
         text = text.replace(",", ".")
     try:
-        number = Decimal(text)
+        return Decimal(text)
     except InvalidOperation:
         return None
-    return number if number.is_finite() else None
 
 
 class Finding(BaseModel):

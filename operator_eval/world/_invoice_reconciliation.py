@@ -45,7 +45,8 @@ OUTPUT = f"{OUT_DIR}/reconciliation.json"
 CHECKSUM = f"{OUTPUT}.sha256"
 NOTE = "source/notes/accounting.txt"
 BANK = "source/bank/export_2026-10-31.csv"
-OLD_BANK = "source/bank/export_2026-10-15.csv"
+OLD_BANK = "source/bank/export_2026-10-20.csv"
+OLD_BANK_CUTOFF = "2026-10-20"
 CURRENCY = "EUR"
 TRAPS = {"none", "quote", "note_cancels", "note_reassigns", "duplicate", "old_export"}
 TRAPS |= {"partial", "split"}
@@ -262,11 +263,9 @@ def _apply_trap(folder: Folder, trap: str, plain_paid: Counted, plain_unpaid: Co
         late = folder.saved_invoice(folder.invoice(folder.number(), folder.customers[2], 11))
         folder.pay(late, late.doc.total, 27, late.doc.number)
         folder.note_lines.append(
-            "- The bank export of 2026-10-15 was pulled mid-month; the month-end export of "
-            "2026-10-31 supersedes it."
+            f"- The bank export of {OLD_BANK_CUTOFF} was pulled mid-month; the month-end "
+            "export of 2026-10-31 supersedes it."
         )
-        old_rows = [r for r in folder.bank_rows if r.date <= "2026-10-15"]
-        folder.text[OLD_BANK] = bank_csv(old_rows, style="plain", currency=CURRENCY)
         folder.excluded.append({"document": OLD_BANK, "reason": "outdated_export"})
     elif trap == "partial":
         inv = folder.saved_invoice(folder.invoice(folder.number(), folder.customers[2], 8))
@@ -395,6 +394,10 @@ def _build(family: dict[str, Any], variant: str, conf: dict[str, Any], seed: int
     _apply_trap(folder, trap, paid, unpaid)
     _noise(folder)
     folder.bank_rows.sort(key=lambda r: (r.date, r.bank_ref))
+    if trap == "old_export":
+        # The mid-month pull: the same bank, every row up to its cut-off, none after.
+        old_rows = [r for r in folder.bank_rows if r.date <= OLD_BANK_CUTOFF]
+        folder.text[OLD_BANK] = bank_csv(old_rows, style="plain", currency=CURRENCY)
     folder.text[BANK] = bank_csv(
         folder.bank_rows, style=conf.get("bank_style", "plain"), currency=CURRENCY
     )
