@@ -91,19 +91,17 @@ class Folder:
 
     def number(self) -> str:
         """A fresh invoice number."""
-        while True:
-            n = self.rng.randint(1000, 9899)
-            if n not in self._numbers:
-                self._numbers.add(n)
-                return f"INV-{n}"
+        return f"INV-{self._fresh(self._numbers, 1000, 9899)}"
 
     def bank_ref(self) -> str:
         """A fresh bank transaction id."""
-        while True:
-            n = self.rng.randint(10000, 99999)
-            if n not in self._refs:
-                self._refs.add(n)
-                return f"TX-{n}"
+        return f"TX-{self._fresh(self._refs, 10000, 99999)}"
+
+    def _fresh(self, used: set[int], low: int, high: int) -> int:
+        while (n := self.rng.randint(low, high)) in used:
+            pass
+        used.add(n)
+        return n
 
     def items(self, count: int) -> tuple[LineItem, ...]:
         """Seeded line items from the family's product list."""
