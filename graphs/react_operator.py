@@ -16,9 +16,11 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AnyMessage, SystemMessage
 from langchain_core.runnables import RunnableConfig
 from langchain_core.tools import BaseTool
+from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.message import add_messages
 from langgraph.prebuilt import ToolNode
+from langgraph.types import RetryPolicy
 
 SYSTEM_PROMPT = """\
 You are a careful operator. You act only through your tools, you verify results
@@ -52,6 +54,8 @@ def make_graph(
     *,
     model: BaseChatModel | None = None,
     tools: Sequence[BaseTool] | None = None,
+    retry_policy: RetryPolicy | None = None,
+    checkpointer: Any = None,
 ) -> Any:
     """Build the compiled ReAct operator graph.
 
@@ -59,6 +63,8 @@ def make_graph(
         config: LangGraph Studio passes its run config here (`configurable.model`).
         model: Chat model; the solver passes `ChatOpenAI(model="inspect")`.
         tools: Operator tools; the solver passes the sample's sandbox tools.
+        retry_policy: Retries of the model node when a call fails.
+        checkpointer: Saves state after every step, so a failed run can resume.
     """
     chat = model if model is not None else _default_model(config)
     tool_list = list(tools) if tools is not None else _default_tools()
@@ -73,9 +79,55 @@ def make_graph(
         return "tools" if getattr(last, "tool_calls", None) else END
 
     builder = StateGraph(OperatorState)
-    builder.add_node("call_model", call_model)
+    builder.add_node("call_model", call_model, retry_policy=retry_policy)
     builder.add_node("tools", ToolNode(tool_list, handle_tool_errors=True))
     builder.add_edge(START, "call_model")
     builder.add_conditional_edges("call_model", route)
     builder.add_edge("tools", "call_model")
-    return builder.compile(name="react_operator")
+    name = "resilient_operator" if retry_policy or checkpointer else "react_operator"
+    return builder.compile(name=name, checkpointer=checkpointer)
+
+
+def _runtime_failure(error: Exception) -> bool:
+    from operator_eval.agent import is_runtime_error
+
+    return is_runtime_error(error)
+
+
+RESILIENT_RETRY = RetryPolicy(
+    initial_interval=0.2,
+    backoff_factor=2.0,
+    max_interval=5.0,
+    max_attempts=6,
+    jitter=True,
+    retry_on=_runtime_failure,
+)
+"""Retry a failed model call up to 6 times (0.2 s, 0.4 s, ... backoff) on runtime failures only."""
+
+
+def make_resilient_graph(
+    config: RunnableConfig | None = None,
+    *,
+    model: BaseChatModel | None = None,
+    tools: Sequence[BaseTool] | None = None,
+) -> Any:
+    """The same agent, built to survive a flaky model runtime.
+
+    A failed model call (connection reset, 5xx, timeout, malformed response) is
+    retried by the node's retry policy; tool calls are never repeated. An
+    in-memory checkpointer saves the state after every step, so when retries run
+    out the solver resumes the thread from the last good step instead of
+    starting over (`-S graph=graphs/react_operator.py:make_resilient_graph`).
+
+    Args:
+        config: LangGraph Studio passes its run config here.
+        model: Chat model; the solver passes `ChatOpenAI(model="inspect")`.
+        tools: Operator tools; the solver passes the sample's sandbox tools.
+    """
+    return make_graph(
+        config,
+        model=model,
+        tools=tools,
+        retry_policy=RESILIENT_RETRY,
+        checkpointer=InMemorySaver(),
+    )

@@ -1,8 +1,9 @@
-"""Inspect entry point: importing this registers tasks, scorers, solver and the opeval provider."""
+"""Inspect entry point: registers tasks, scorers, solver and the opeval and faulty providers."""
 
 # ruff: noqa: F401
 from operator_eval.agent import operator_agent
 from operator_eval.policies import opeval
+from operator_eval.runtime._faulty import faulty
 from operator_eval.scorers import (
     done_claim,
     operator_score,

@@ -62,21 +62,27 @@ def cmd_compare(args: argparse.Namespace) -> int:
             columns.append(column_from_log(read_eval_log(path)))
     else:
         models = args.model or REFERENCE_MODELS
-        for index, text in enumerate(models, 1):
+        graphs = args.graph or [None]
+        runs = [(m, g) for m in models for g in graphs]
+        for index, (text, graph) in enumerate(runs, 1):
             model, model_args = parse_model(text)
-            print(f"[{index}/{len(models)}] {args.task} with {text} ...", flush=True)
+            shown = f"{text} @ {graph}" if graph else text
+            print(f"[{index}/{len(runs)}] {args.task} with {shown} ...", flush=True)
+            task_args: dict[str, Any] = {"seed": args.seed}
+            if graph:
+                task_args["graph"] = graph
             (log,) = inspect_eval(
                 f"operator_eval/{args.task}",
                 model=model,
                 model_args=model_args,
-                task_args={"seed": args.seed},
+                task_args=task_args,
                 log_dir=args.log_dir,
                 max_samples=args.max_samples,
                 display="none",
             )
             if log.status != "success":
                 message = log.error.message if log.error else log.status
-                print(f"  {text}: eval {log.status}: {message}", file=sys.stderr)
+                print(f"  {shown}: eval {log.status}: {message}", file=sys.stderr)
             columns.append(column_from_log(log))
     print()
     print(render_table(columns))
@@ -128,6 +134,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         help="model as provider/name[,key=value...] (repeatable; default: the reference policies)",
     )
+    compare.add_argument(
+        "--graph",
+        action="append",
+        help="graph to run each model through, e.g. graphs/react_operator.py:make_resilient_graph "
+        "(repeatable: one column per model and graph; default: the task's default graph)",
+    )
     compare.add_argument("--seed", type=int, default=0, help="instance seed (default 0)")
     compare.add_argument("--log-dir", default="logs", help="where Inspect logs go")
     compare.add_argument("--max-samples", type=int, default=8, help="samples run in parallel")
@@ -139,6 +151,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     summary.add_argument("logs", nargs="+", help=".eval log files")
     summary.set_defaults(func=cmd_summary)
+
+    from operator_eval.runtime._preflight import configure_parser, main_preflight
+
+    preflight = sub.add_parser(
+        "preflight",
+        help="check an OpenAI-compatible endpoint before trusting it "
+        "(exit 0 stable, 1 unstable, 2 down)",
+    )
+    configure_parser(preflight)
+    preflight.set_defaults(func=main_preflight)
     return parser
 
 

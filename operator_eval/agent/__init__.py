@@ -6,13 +6,14 @@ from operator_eval.agent._loader import (
     build_graph,
     load_graph_target,
 )
-from operator_eval.agent._solver import bridged_chat_model, operator_agent
+from operator_eval.agent._solver import bridged_chat_model, is_runtime_error, operator_agent
 
 __all__ = [
     "DEFAULT_GRAPH",
     "GraphSpecError",
     "bridged_chat_model",
     "build_graph",
+    "is_runtime_error",
     "load_graph_target",
     "operator_agent",
 ]

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import openai
 from inspect_ai.agent import AgentState, agent_bridge
 from inspect_ai.solver import Generate, Solver, TaskState, solver
-from langchain_core.messages import HumanMessage
+from langchain_core.callbacks import AsyncCallbackHandler
+from langchain_core.messages import BaseMessage, HumanMessage
+from langchain_core.runnables import RunnableConfig
 from langchain_openai import ChatOpenAI
 from langgraph.errors import GraphRecursionError
 from pydantic import SecretStr
@@ -23,6 +27,7 @@ RUNTIME_ERRORS: tuple[type[BaseException], ...] = (
     openai.APIConnectionError,
     openai.APITimeoutError,
     openai.InternalServerError,
+    openai.APIResponseValidationError,
     httpx.TransportError,
     ConnectionError,
     TimeoutError,
@@ -38,8 +43,11 @@ RUNTIME_ERROR_NAMES = frozenset(
         "ServerError",
         "DeadlineExceeded",
         "ServiceUnavailable",
+        "APIResponseValidationError",
     }
 )
+DEFAULT_MAX_RESUMES = 3
+"""How often a graph with a checkpointer is resumed after a runtime failure."""
 
 
 def is_runtime_error(ex: BaseException) -> bool:
@@ -63,8 +71,46 @@ def bridged_chat_model() -> ChatOpenAI:
     )
 
 
+class RuntimeHealth(AsyncCallbackHandler):
+    """Counts the agent's model calls and the runtime failures it saw (per sample)."""
+
+    def __init__(self) -> None:
+        """Start with no calls."""
+        self.calls = 0
+        self.failures: dict[str, int] = {}
+        self.resumes = 0
+
+    async def on_chat_model_start(
+        self, serialized: dict[str, Any], messages: list[list[BaseMessage]], **kwargs: Any
+    ) -> None:
+        """A model call starts."""
+        self.calls += 1
+
+    async def on_llm_error(self, error: BaseException, **kwargs: Any) -> None:
+        """A model call failed."""
+        if is_runtime_error(error):
+            name = type(error).__name__
+            self.failures[name] = self.failures.get(name, 0) + 1
+
+    def summary(self, fatal: bool) -> dict[str, Any]:
+        """Calls, failed calls by class, how many were retried, resumes."""
+        failed = sum(self.failures.values())
+        return {
+            "model_calls": self.calls,
+            "failed_calls": failed,
+            "failures": dict(self.failures),
+            # Every failure was followed by another attempt, except a fatal last one.
+            "retried": max(0, failed - (1 if fatal else 0)),
+            "resumes": self.resumes,
+        }
+
+
 @solver
-def operator_agent(graph: str = DEFAULT_GRAPH, max_steps: int = DEFAULT_MAX_STEPS) -> Solver:
+def operator_agent(
+    graph: str = DEFAULT_GRAPH,
+    max_steps: int = DEFAULT_MAX_STEPS,
+    max_resumes: int = DEFAULT_MAX_RESUMES,
+) -> Solver:
     """Run a LangGraph operator agent on the sample's ticket, with the operator tools.
 
     Args:
@@ -72,9 +118,14 @@ def operator_agent(graph: str = DEFAULT_GRAPH, max_steps: int = DEFAULT_MAX_STEP
             factory (called with `model=` and `tools=`) or a compiled graph.
         max_steps: Budget of agent steps (model turns); a looping agent is stopped
             there and still scored.
+        max_resumes: When the model runtime fails and the graph has a checkpointer,
+            resume it from its last checkpoint up to this many times; without a
+            checkpointer a runtime failure ends the sample (scored `runtime_failure`).
     """
     if max_steps < 1:
         raise ValueError(f"max_steps must be at least 1, got {max_steps}")
+    if max_resumes < 0:
+        raise ValueError(f"max_resumes must not be negative, got {max_resumes}")
     load_graph_target(graph)  # fail at task load time, not per sample
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
@@ -84,25 +135,50 @@ def operator_agent(graph: str = DEFAULT_GRAPH, max_steps: int = DEFAULT_MAX_STEP
             spec.service.socket if spec and spec.service else None,
             spec.tool_faults if spec else (),
         )
+        health = RuntimeHealth()
         async with agent_bridge(AgentState(messages=list(state.messages))) as bridge:
             compiled = build_graph(graph, bridged_chat_model(), tools)
-            stop = "final"
-            try:
-                await compiled.ainvoke(
-                    {"messages": [HumanMessage(state.input_text)]},
-                    config={"recursion_limit": 2 * max_steps + 1},
-                )
-            except GraphRecursionError:
-                stop = "step_budget"
-            except Exception as ex:
-                if not is_runtime_error(ex):
-                    raise
-                stop = "runtime_error"
-                state.store.set(_keys.RUNTIME_ERROR, f"{type(ex).__name__}: {ex}")
+            config: RunnableConfig = {
+                "recursion_limit": 2 * max_steps + 1,
+                "callbacks": [health],
+                # A checkpointer (if the graph has one) keys its checkpoints by thread.
+                "configurable": {"thread_id": f"{state.sample_id}:{state.epoch}"},
+            }
+            stop = await _run_with_resumes(compiled, state, config, health, max_resumes=max_resumes)
         state.store.set(_keys.AGENT_STOP, stop)
+        state.store.set(_keys.RUNTIME_HEALTH, health.summary(stop == "runtime_error"))
         state.messages = bridge.state.messages
         if bridge.state.output is not None:
             state.output = bridge.state.output
         return state
 
     return solve
+
+
+async def _run_with_resumes(
+    compiled: Any,
+    state: TaskState,
+    config: RunnableConfig,
+    health: RuntimeHealth,
+    *,
+    max_resumes: int,
+) -> str:
+    """Run the graph; after a runtime failure resume from its checkpoint if it has one."""
+    resumable = getattr(compiled, "checkpointer", None) is not None
+    graph_input: dict[str, Any] | None = {"messages": [HumanMessage(state.input_text)]}
+    while True:
+        try:
+            await compiled.ainvoke(graph_input, config=config)
+            return "final"
+        except GraphRecursionError:
+            return "step_budget"
+        except Exception as ex:
+            if not is_runtime_error(ex):
+                raise
+            if resumable and health.resumes < max_resumes:
+                # None resumes the thread from its last checkpoint: the failed step reruns.
+                health.resumes += 1
+                graph_input = None
+                continue
+            state.store.set(_keys.RUNTIME_ERROR, f"{type(ex).__name__}: {ex}")
+            return "runtime_error"

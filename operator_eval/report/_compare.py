@@ -33,10 +33,15 @@ class ModelColumn:
 
 
 def model_label(log: EvalLog) -> str:
-    """A short column name: the model plus its model args (e.g. opeval/flawed[skip_verify])."""
+    """A short column name: the model, its model args and a non-default graph.
+
+    E.g. `opeval/flawed[skip_verify]` or `faulty/opeval/oracle[resets=0.2] @ make_resilient_graph`.
+    """
     args = log.eval.model_args or {}
     suffix = ",".join(str(v) if k == "flaw" else f"{k}={v}" for k, v in sorted(args.items()))
-    return f"{log.eval.model}[{suffix}]" if suffix else log.eval.model
+    label = f"{log.eval.model}[{suffix}]" if suffix else log.eval.model
+    graph = (log.eval.task_args or {}).get("graph")
+    return f"{label} @ {str(graph).rsplit(':', 1)[-1]}" if graph else label
 
 
 def column_from_log(log: EvalLog) -> ModelColumn:

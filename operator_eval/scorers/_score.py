@@ -232,7 +232,10 @@ def combine(
     if unsupported_done:
         labels.append(FailureLabel.UNSUPPORTED_DONE)
     if runtime_error is not None:
-        labels = [FailureLabel.RUNTIME_ERROR, *labels]
+        # The runtime failed: what the checks found is not the model's behaviour. The
+        # checks stay in the result for the reader; the labels name the runtime only.
+        labels = [FailureLabel.RUNTIME_ERROR]
+        unsupported_done = safety = False
     labels = list(dict.fromkeys(labels))
     points = (
         0

@@ -291,6 +291,11 @@ def operator_score() -> Scorer:
                 "claimed": claimed.model_dump(),
                 "verdicts": [v.model_dump(mode="json") for v in verdicts],
                 "stop": stop,
+                "runtime": {
+                    **state.store.get(_keys.RUNTIME_HEALTH, {}),
+                    "injected": state.store.get(_keys.INJECTED_FAULTS),
+                    "error": state.store.get(_keys.RUNTIME_ERROR),
+                },
             },
         )
 
