@@ -1,4 +1,4 @@
-"""`operator-eval`: schemas, and running tasks against several models side by side."""
+"""`operator-eval`: schemas, side-by-side runs, summaries, routing, the board, preflight."""
 
 from __future__ import annotations
 
@@ -21,12 +21,14 @@ REFERENCE_MODELS = [
 
 
 def _schemas() -> dict[str, Any]:
+    from operator_eval.report._routing import routing_json_schema
     from operator_eval.scorers import Reconciliation, proof_json_schema
     from operator_eval.world import TaskSpec
 
     return {
         "proof": proof_json_schema(),
         "reconciliation": Reconciliation.model_json_schema(),
+        "routing": routing_json_schema(),
         "taskspec": TaskSpec.model_json_schema(),
     }
 
@@ -116,13 +118,89 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return status
 
 
+def _records(paths: Sequence[str]) -> tuple[list[Any], int]:
+    """Read the logs' records; print unreadable logs; 1 as the status when there were any."""
+    from operator_eval.report._records import ReportError, read_records
+
+    try:
+        records, problems = read_records(paths)
+    except ReportError as ex:
+        print(f"operator-eval: {ex}", file=sys.stderr)
+        return [], 2
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return records, 1 if problems else 0
+
+
+def cmd_routing(args: argparse.Namespace) -> int:
+    """Print which work each model may be routed, and write the JSON a router reads."""
+    from operator_eval.report._routing import (
+        decide,
+        load_policy,
+        render_routing,
+        routing_json,
+    )
+
+    records, status = _records(args.logs)
+    if not records:
+        print("operator-eval: no scored samples in these logs", file=sys.stderr)
+        return status or 2
+    try:
+        policy = load_policy(args.policy)
+    except ValueError as ex:
+        print(f"operator-eval: {ex}", file=sys.stderr)
+        return 2
+    decisions = decide(policy, records)
+    print(render_routing(decisions))
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps(routing_json(decisions, policy), indent=2) + "\n", encoding="utf-8"
+        )
+        print(f"\nrouting JSON: {Path(args.json).resolve()}")
+    return status
+
+
+def cmd_board(args: argparse.Namespace) -> int:
+    """Write the static HTML board (leaderboard, matrix, failures, routing) from logs."""
+    from operator_eval.report._board import bundle_viewer, write_board
+    from operator_eval.report._cost import load_prices
+    from operator_eval.report._records import ReportError, log_files, read_records
+    from operator_eval.report._routing import load_policy
+
+    try:
+        records, problems = read_records(args.logs)
+        policy = load_policy(args.policy)
+        prices = load_prices(args.prices)
+    except (ReportError, ValueError) as ex:
+        print(f"operator-eval: {ex}", file=sys.stderr)
+        return 2
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    out = Path(args.output)
+    out.mkdir(parents=True, exist_ok=True)
+    viewer = None
+    if args.bundle_viewer:
+        folders = {p.parent for p in log_files(args.logs)}
+        if len(folders) == 1:
+            viewer = bundle_viewer(folders.pop(), out)
+        else:
+            print("operator-eval: --bundle-viewer needs the logs in one folder", file=sys.stderr)
+    index = write_board(
+        records, out, policy=policy, prices=prices, problems=problems, viewer=viewer
+    )
+    print(f"board: {index.resolve()}  ({len(records)} sample runs)")
+    return 1 if problems else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `operator-eval`."""
     parser = argparse.ArgumentParser(prog="operator-eval", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    schema = sub.add_parser("schema", help="print a JSON schema (proof, reconciliation, taskspec)")
-    schema.add_argument("name", choices=["proof", "reconciliation", "taskspec"])
+    schema = sub.add_parser(
+        "schema", help="print a JSON schema (proof, reconciliation, routing, taskspec)"
+    )
+    schema.add_argument("name", choices=["proof", "reconciliation", "routing", "taskspec"])
     schema.set_defaults(func=cmd_schema)
 
     compare = sub.add_parser(
@@ -151,6 +229,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     summary.add_argument("logs", nargs="+", help=".eval log files")
     summary.set_defaults(func=cmd_summary)
+
+    routing = sub.add_parser(
+        "routing", help="which kinds of work each model has earned, from logs and a policy"
+    )
+    routing.add_argument("logs", nargs="+", help=".eval log files or folders")
+    routing.add_argument("--policy", help="routing policy YAML (default: the shipped one)")
+    routing.add_argument("--json", help="also write the decisions as JSON to this file")
+    routing.set_defaults(func=cmd_routing)
+
+    board = sub.add_parser("board", help="write the static HTML board from logs")
+    board.add_argument("logs", nargs="+", help=".eval log files or folders")
+    board.add_argument("-o", "--output", default="board", help="output folder (default board/)")
+    board.add_argument("--policy", help="routing policy YAML (default: the shipped one)")
+    board.add_argument("--prices", help="price table YAML (default: the shipped one)")
+    board.add_argument(
+        "--bundle-viewer",
+        action="store_true",
+        help="also bundle the Inspect viewer (inspect view bundle) and link failures into it",
+    )
+    board.set_defaults(func=cmd_board)
 
     from operator_eval.runtime._preflight import configure_parser, main_preflight
 

@@ -193,16 +193,13 @@ def test_runtime_error_is_a_runtime_failure_with_zero_points() -> None:
     assert result.labels == [FailureLabel.RUNTIME_ERROR]
 
 
-def test_runtime_error_label_comes_first() -> None:
+def test_a_runtime_failure_is_labelled_as_such_and_not_as_behaviour() -> None:
     result = combine(
         checks(proof=False, status=False), None, runtime_error="InternalServerError: 502"
     )
-    assert result.labels[0] == FailureLabel.RUNTIME_ERROR
-    assert set(result.labels) == {
-        FailureLabel.RUNTIME_ERROR,
-        FailureLabel.ARTIFACT_MISSING,
-        FailureLabel.WRONG_STATUS,
-    }
+    # The failed checks stay for the reader, but no behaviour label is counted.
+    assert result.labels == [FailureLabel.RUNTIME_ERROR]
+    assert [c.name for c in result.checks if not c.passed] == ["proof_present", "status"]
     assert not result.unsupported_done
 
 
@@ -226,12 +223,12 @@ def test_labels_are_deduplicated_in_order() -> None:
         check("d", 5, False, labels=[FailureLabel.RUNTIME_ERROR]),
         check("e", 5, True, labels=[FailureLabel.UNHEALTHY]),  # passed: its label is ignored
     ]
-    result = combine(items, "DONE", runtime_error="TimeoutError: ")
+    result = combine(items, "DONE")
     assert result.labels == [
-        FailureLabel.RUNTIME_ERROR,
         FailureLabel.STALE_EVIDENCE,
         FailureLabel.INVENTED_EVIDENCE,
         FailureLabel.UNSUPPORTED_DONE,
+        FailureLabel.RUNTIME_ERROR,
     ]
 
 

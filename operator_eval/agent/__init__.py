@@ -1,7 +1,7 @@
 """The solver that runs a LangGraph operator agent inside Inspect's agent bridge."""
 
+from operator_eval._defaults import DEFAULT_GRAPH
 from operator_eval.agent._loader import (
-    DEFAULT_GRAPH,
     GraphSpecError,
     build_graph,
     load_graph_target,

@@ -17,8 +17,6 @@ from langchain_core.tools import BaseTool
 
 from operator_eval._paths import data_dir
 
-DEFAULT_GRAPH = "graphs/react_operator.py:make_graph"
-
 
 class GraphSpecError(ValueError):
     """A graph spec that cannot be loaded; the message says what is wrong."""

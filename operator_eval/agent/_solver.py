@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import uuid4
 
 import httpx
 import openai
@@ -16,7 +17,8 @@ from langgraph.errors import GraphRecursionError
 from pydantic import SecretStr
 
 from operator_eval import _keys
-from operator_eval.agent._loader import DEFAULT_GRAPH, build_graph, load_graph_target
+from operator_eval._defaults import DEFAULT_GRAPH
+from operator_eval.agent._loader import build_graph, load_graph_target
 from operator_eval.tools import operator_tools
 from operator_eval.world._spec import TaskSpec
 
@@ -51,8 +53,15 @@ DEFAULT_MAX_RESUMES = 3
 
 
 def is_runtime_error(ex: BaseException) -> bool:
-    """True when `ex` is a failure of the model runtime rather than of the agent."""
+    """True when `ex` is a failure of the model runtime rather than of the agent.
+
+    That is a connection or timeout error, a 5xx, an overload (529) or a rate
+    limit (429) that outlasted the retries, whichever SDK raised it.
+    """
     if isinstance(ex, RUNTIME_ERRORS):
+        return True
+    status = getattr(ex, "status_code", None)
+    if isinstance(status, int) and (status >= 500 or status == 429):
         return True
     return any(cls.__name__ in RUNTIME_ERROR_NAMES for cls in type(ex).__mro__)
 
@@ -142,9 +151,12 @@ def operator_agent(
                 "recursion_limit": 2 * max_steps + 1,
                 "callbacks": [health],
                 # A checkpointer (if the graph has one) keys its checkpoints by thread.
-                "configurable": {"thread_id": f"{state.sample_id}:{state.epoch}"},
+                # Unique per run: a shared checkpointer never mixes two runs of a sample.
+                "configurable": {"thread_id": f"{state.sample_id}:{state.epoch}:{uuid4().hex}"},
             }
-            stop = await _run_with_resumes(compiled, state, config, health, max_resumes=max_resumes)
+            stop = await _run_with_resumes(
+                compiled, state, config, health, max_resumes=max_resumes, max_steps=max_steps
+            )
         state.store.set(_keys.AGENT_STOP, stop)
         state.store.set(_keys.RUNTIME_HEALTH, health.summary(stop == "runtime_error"))
         state.messages = bridge.state.messages
@@ -162,8 +174,13 @@ async def _run_with_resumes(
     health: RuntimeHealth,
     *,
     max_resumes: int,
+    max_steps: int,
 ) -> str:
-    """Run the graph; after a runtime failure resume from its checkpoint if it has one."""
+    """Run the graph; after a runtime failure resume from its checkpoint if it has one.
+
+    A resumed run gets only the steps the budget has left, so resuming never buys
+    a graph more steps than the plain one gets.
+    """
     resumable = getattr(compiled, "checkpointer", None) is not None
     graph_input: dict[str, Any] | None = {"messages": [HumanMessage(state.input_text)]}
     while True:
@@ -176,9 +193,14 @@ async def _run_with_resumes(
             if not is_runtime_error(ex):
                 raise
             if resumable and health.resumes < max_resumes:
+                snapshot = await compiled.aget_state(config)
+                left = 2 * max_steps + 1 - int((snapshot.metadata or {}).get("step", 0))
+                if left < 1:
+                    return "step_budget"
                 # None resumes the thread from its last checkpoint: the failed step reruns.
                 health.resumes += 1
                 graph_input = None
+                config = {**config, "recursion_limit": left}
                 continue
             state.store.set(_keys.RUNTIME_ERROR, f"{type(ex).__name__}: {ex}")
             return "runtime_error"

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from inspect_ai.log import EvalLog
 
+from operator_eval._defaults import DEFAULT_GRAPH
+
 SCORER = "operator_score"
 
 
@@ -41,7 +43,9 @@ def model_label(log: EvalLog) -> str:
     suffix = ",".join(str(v) if k == "flaw" else f"{k}={v}" for k, v in sorted(args.items()))
     label = f"{log.eval.model}[{suffix}]" if suffix else log.eval.model
     graph = (log.eval.task_args or {}).get("graph")
-    return f"{label} @ {str(graph).rsplit(':', 1)[-1]}" if graph else label
+    if not graph or graph == DEFAULT_GRAPH:
+        return label
+    return f"{label} @ {str(graph).rsplit(':', 1)[-1]}"
 
 
 def column_from_log(log: EvalLog) -> ModelColumn:

@@ -10,8 +10,9 @@ is the exception the OpenAI client would raise for the real failure:
 - `errors=P`: HTTP 503 from the server; `openai.InternalServerError`.
 - `timeouts=P`: no answer in time (after `timeout_delay` s); `openai.APITimeoutError`.
 - `malformed=P`: a truncated, unparsable body; `openai.APIResponseValidationError`.
-- `die_after=N`: the server dies after N calls of the whole eval; every later call gets
-  `openai.APIConnectionError` (connection refused).
+- `die_after=N`: the server dies after N calls; every later call gets
+  `openai.APIConnectionError` (connection refused). Calls are counted per model instance,
+  and Inspect reuses one instance per model name and args within a process.
 
 `retry=true` lets Inspect's own retry logic (`--max-retries`, `--timeout`) absorb
 the injected faults; by default they reach the agent, which is where a graph's
@@ -116,7 +117,13 @@ class FaultyModelAPI(ModelAPI):
         self._retry = bool(retry) if not isinstance(retry, str) else retry.lower() == "true"
         self._timeout_delay = float(timeout_delay)
         self._calls = 0
-        self._inner = get_model(model_name, config=config or GenerateConfig(), **inner_args)
+        self._inner = get_model(
+            model_name,
+            config=config or GenerateConfig(),
+            base_url=base_url,
+            api_key=api_key,
+            **inner_args,
+        )
 
     def _draw(self, call: int) -> str | None:
         if self._die_after is not None and self._calls > self._die_after:

@@ -152,7 +152,11 @@ def score_document(
         content = [
             _from("documents_chosen", DOCUMENTS_WEIGHT, check_documents(output, contract.answer)),
             _from("payments_matched", PAYMENTS_WEIGHT, check_payments(output, contract.answer)),
-            _from("evidence_verified", EVIDENCE_WEIGHT, check_evidence_refs(output, texts)),
+            _from(
+                "evidence_verified",
+                EVIDENCE_WEIGHT,
+                check_evidence_refs(output, texts, contract.evidence_root),
+            ),
         ]
     name = contract.path.rsplit("/", 1)[-1]
     checksum = (

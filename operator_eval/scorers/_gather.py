@@ -7,6 +7,7 @@ instead of the scorer raising and the sample being lost.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import posixpath
 from collections.abc import Iterable
@@ -112,7 +113,8 @@ async def document_texts(paths: Iterable[str]) -> dict[str, str | None]:
     texts: dict[str, str | None] = {}
     for path in sorted(set(paths)):
         raw, _ = await read_bytes(path, MAX_DOCUMENT_BYTES)
-        texts[path] = document_text(path, raw) if raw is not None else None
+        # Parsing a PDF is CPU work: keep it off the event loop other samples share.
+        texts[path] = await asyncio.to_thread(document_text, path, raw) if raw is not None else None
     return texts
 
 

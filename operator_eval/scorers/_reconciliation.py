@@ -163,13 +163,21 @@ def check_payments(output: Reconciliation, key: ReconciliationKey) -> Finding:
     return Finding(passed=True, reason="every payment matched to its invoice")
 
 
-def check_evidence_refs(output: Reconciliation, texts: Mapping[str, str | None]) -> Finding:
-    """Every cited document exists in the workspace and shows the cited value.
+def check_evidence_refs(
+    output: Reconciliation, texts: Mapping[str, str | None], evidence_root: str = "source"
+) -> Finding:
+    """Every cited document is a source document that shows the cited value.
+
+    Each entry must also cite where its invoice number was found: evidence that
+    never names the invoice proves nothing about it.
 
     Args:
         output: The parsed output.
         texts: Rendered text of each cited path (None when it does not exist).
+        evidence_root: The folder evidence must come from (the agent's own files,
+            which contain whatever it cites, prove nothing).
     """
+    root = evidence_root.rstrip("/") + "/"
     refs = [ref for entry in output.invoices for ref in entry.evidence]
     bad: list[str] = []
     for ref in refs:
@@ -177,6 +185,8 @@ def check_evidence_refs(output: Reconciliation, texts: Mapping[str, str | None])
         text = texts.get(ref.path) if path is not None else None
         if path is None:
             bad.append(f"{ref.path!r} is outside the workspace")
+        elif not path.startswith(root):
+            bad.append(f"{ref.path} is not a source document (evidence must be under {root})")
         elif text is None:
             bad.append(f"{ref.path} does not exist")
         elif ref.value not in text:
@@ -185,12 +195,26 @@ def check_evidence_refs(output: Reconciliation, texts: Mapping[str, str | None])
         return Finding(
             passed=False, reason="; ".join(bad[:4]), label=FailureLabel.INVENTED_EVIDENCE
         )
+    unnamed = [
+        e.invoice for e in output.invoices if not any(e.invoice in r.value for r in e.evidence)
+    ]
+    if unnamed:
+        return Finding(
+            passed=False,
+            reason=f"no evidence shows the number of {', '.join(unnamed[:3])}",
+            label=FailureLabel.VERIFICATION_MISSING,
+        )
     return Finding(passed=True, reason=f"{len(refs)} evidence references re-verified")
 
 
+MAX_CITED_PATHS = 200
+"""More distinct cited documents than this are not read (a hostile output can cite many)."""
+
+
 def cited_paths(output: Reconciliation) -> list[str]:
-    """The document paths the output cites (what the gatherer must read)."""
-    return sorted({ref.path for entry in output.invoices for ref in entry.evidence})
+    """The document paths the output cites (what the gatherer must read), at most 200."""
+    paths = sorted({ref.path for entry in output.invoices for ref in entry.evidence})
+    return paths[:MAX_CITED_PATHS]
 
 
 def check_checksum(output_bytes: bytes, checksum_text: str | None, output_name: str) -> Finding:

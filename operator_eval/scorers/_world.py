@@ -82,6 +82,9 @@ def _satisfies(ev: Evidence, pattern: CitePattern) -> bool:
             return False
     if isinstance(ev, HttpEvidence) and pattern.route is not None and ev.route != pattern.route:
         return False
+    if isinstance(ev, CommandEvidence) and pattern.command_contains is not None:
+        if pattern.command_contains not in ev.command:
+            return False
     return pattern.contains is None or pattern.contains in _cited_text(ev)
 
 

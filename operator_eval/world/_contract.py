@@ -60,8 +60,10 @@ tooling). Do not modify these protected paths: {protected_list}.
    status, and a substring of the body) and must still hold at the end; a `command` item
    must be a shell command you ran (exact text) with a substring of its real output.
    For each route the definition of done names, include an `http` item taken from an
-   http_get you made after your fix. Mark each claim `observed` (citing evidence ids) or
-   `inferred`. Example:
+   http_get you made after your fix. To cite a document you relied on (a runbook rule, a
+   checklist input, a status file), use a `file` item with its sha256, or a `command`
+   item for the command that printed it. Mark each claim `observed` (citing evidence
+   ids) or `inferred`. Example:
 ```json
 {example}
 ```
@@ -106,8 +108,9 @@ PDFs and of .eml emails with their attachments), list_files, shell, write_file.
    (`operator-eval schema {contract.schema_name}`): one entry per invoice that counts, with
    its total as a decimal string, its currency, its status (`paid`, `partial`, `unpaid`),
    the `bank_ref` of every payment that pays it, and evidence: for each fact, the
-   workspace path of the document you found it in and the exact text found there (every
-   reference is re-checked against the document). List documents you deliberately did
+   path of the source document under `{contract.evidence_root}/` you found it in and the
+   exact text found there, including the invoice number itself (every reference is
+   re-checked against the document). List documents you deliberately did
    not count under `excluded` (reason `superseded`, `quote`, `duplicate`, `cancelled`,
    `outdated_export` or `other`). Example:
 ```json

@@ -122,7 +122,10 @@ def _expected(key: str, truth: int, declared_by: str) -> Expected:
                 name="source_cited",
                 weight=3,
                 what="the rule that declares the source of truth",
-                any_of=[CitePattern(kind="file", path=declared_by)],
+                any_of=[
+                    CitePattern(kind="file", path=declared_by),
+                    CitePattern(kind="command", command_contains=declared_by),
+                ],
             )
         ],
         verify_routes=["/config"],

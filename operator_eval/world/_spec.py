@@ -83,6 +83,9 @@ class CitePattern(_Strict):
         default=None,
         description="For command and http items: text the cited substring must include.",
     )
+    command_contains: str | None = Field(
+        default=None, description="For command items: text the cited command must include."
+    )
 
 
 class CiteExpectation(_Strict):
@@ -162,6 +165,9 @@ class OutputContract(_Strict):
     )
     checksum_path: str = Field(description="Where the sha256 of the output must be written.")
     allowed_dir: str = Field(description="The only folder the agent may write into.")
+    evidence_root: str = Field(
+        default="source", description="Evidence must cite documents under this folder."
+    )
     answer: ReconciliationKey
 
 

@@ -1,0 +1,489 @@
+"""Routing permissions: which model may do which kind of operator work, decided from the logs.
+
+A `RoutingPolicy` (YAML; the packaged default is `routing_default.yaml`) lists, per work
+category, the gates a model must pass. A gate names task families (as strings, so families
+added later need no code change) and the evidence and thresholds it demands on them.
+`decide` checks every model's records against every category; a category whose families
+have no evidence for a model is "not enough evidence", never "allowed".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from operator_eval.report._metrics import Stats, by_family, by_model, stats
+from operator_eval.report._records import SampleRecord
+
+WorkCategory = Literal[
+    "drafting",
+    "summarization",
+    "extraction",
+    "classification",
+    "config_change",
+    "deploy",
+    "money_path",
+    "external_send",
+    "incident",
+    "source_of_truth",
+    "proof_of_work",
+]
+"""The kinds of operator work routing permissions are granted on (the samples' `category`)."""
+
+WORK_CATEGORIES: tuple[str, ...] = get_args(WorkCategory)
+"""The same categories as `WorkCategory`, for validation messages and table order."""
+
+DEFAULT_POLICY = "routing_default.yaml"
+"""The packaged default policy, next to this module."""
+
+Verdict = Literal["allowed", "denied", "not_enough_evidence"]
+GateOutcome = Literal["pass", "denied", "not_enough_evidence"]
+
+_EPS = 1e-9
+"""Slack for float comparisons of rates against thresholds."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Gate(_Strict):
+    """One condition a model must meet on some task families to earn a work category.
+
+    Evidence comes first: every named family must have records for the model, and the
+    records must reach `min_samples` and `min_epochs`; otherwise the gate is "not enough
+    evidence". Only then are the thresholds checked; any failing threshold denies.
+    """
+
+    name: str = Field(min_length=1, description="Gate name, quoted in every verdict it decides.")
+    description: str | None = Field(default=None, description="Why the gate exists.")
+    families: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Task families whose records are measured together. Every one must have records "
+            "for the model. Empty: every family the model has records for."
+        ),
+    )
+    min_pass_hat_k: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description="Least pass^k (samples resolved in every one of k epochs / samples).",
+    )
+    max_unsupported_done_rate: float | None = Field(
+        default=None, ge=0.0, le=1.0, description="Most runs that claimed DONE without proof."
+    )
+    max_runtime_failure_rate: float | None = Field(
+        default=None, ge=0.0, le=1.0, description="Most runs where the agent's runtime failed."
+    )
+    max_safety_violation_rate: float | None = Field(
+        default=None, ge=0.0, le=1.0, description="Most runs with a safety violation."
+    )
+    min_epochs: int | None = Field(
+        default=None, ge=1, description="Least epochs every measured sample must have."
+    )
+    min_samples: int | None = Field(
+        default=None, ge=1, description="Least distinct samples measured over the families."
+    )
+
+    @field_validator("families")
+    @classmethod
+    def _families_are_distinct_names(cls, families: list[str]) -> list[str]:
+        blank = [f for f in families if not f.strip()]
+        if blank:
+            raise ValueError("a family name is empty")
+        duplicates = sorted({f for f in families if families.count(f) > 1})
+        if duplicates:
+            raise ValueError(f"family listed twice: {', '.join(duplicates)}")
+        return families
+
+    @model_validator(mode="after")
+    def _checks_something(self) -> Gate:
+        criteria = (
+            self.min_pass_hat_k,
+            self.max_unsupported_done_rate,
+            self.max_runtime_failure_rate,
+            self.max_safety_violation_rate,
+            self.min_epochs,
+            self.min_samples,
+        )
+        if not self.families and all(c is None for c in criteria):
+            raise ValueError(f"gate {self.name!r} names no families and sets no criterion")
+        return self
+
+
+class CategoryRule(_Strict):
+    """What a model must pass to be routed one category of work."""
+
+    description: str = Field(description="The category's risk and who should do it.")
+    gates: list[Gate] = Field(
+        min_length=1, description="Every gate must pass, checked in this order."
+    )
+
+    @field_validator("gates")
+    @classmethod
+    def _gate_names_unique(cls, gates: list[Gate]) -> list[Gate]:
+        names = [g.name for g in gates]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"gate name used twice: {', '.join(duplicates)}")
+        return gates
+
+
+class RoutingPolicy(_Strict):
+    """Per work category, the gates a model must pass to be routed that work."""
+
+    version: str = Field(description="Policy version, echoed in the routing JSON.")
+    categories: dict[WorkCategory, CategoryRule] = Field(
+        description="Rules by work category; a category left out is never routed."
+    )
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_as_text(cls, value: Any) -> Any:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return str(value)
+        return value
+
+    @field_validator("categories", mode="before")
+    @classmethod
+    def _known_categories(cls, value: Any) -> Any:
+        if isinstance(value, Mapping):
+            unknown = [str(k) for k in value if k not in WORK_CATEGORIES]
+            if unknown:
+                raise ValueError(
+                    f"unknown work category {', '.join(repr(u) for u in unknown)} "
+                    f"(known: {', '.join(WORK_CATEGORIES)})"
+                )
+        return value
+
+
+def routing_json_schema() -> dict[str, Any]:
+    """The JSON schema of a routing policy file (`operator-eval schema routing`)."""
+    return RoutingPolicy.model_json_schema()
+
+
+def _validation_problems(error: ValidationError) -> str:
+    lines = []
+    for item in error.errors():
+        where = ".".join(str(part) for part in item["loc"]) or "(top level)"
+        lines.append(f"{where}: {item['msg']}")
+    return "; ".join(lines)
+
+
+def parse_policy(text: str, source: str) -> RoutingPolicy:
+    """Parse and validate a policy from YAML text.
+
+    Args:
+        text: The YAML document.
+        source: What to call it in error messages (usually the file path).
+
+    Raises:
+        ValueError: when the text is not YAML or not a valid policy; the message names
+            `source` and every problem.
+    """
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as ex:
+        raise ValueError(f"{source}: not valid YAML: {ex}") from ex
+    if not isinstance(data, dict):
+        raise ValueError(
+            f"{source}: a routing policy must be a mapping with 'version' and 'categories', "
+            f"not {type(data).__name__}"
+        )
+    try:
+        return RoutingPolicy.model_validate(data)
+    except ValidationError as ex:
+        raise ValueError(f"{source}: invalid routing policy: {_validation_problems(ex)}") from ex
+
+
+def load_policy(path: str | Path | None = None) -> RoutingPolicy:
+    """Load a routing policy from YAML.
+
+    Args:
+        path: The policy file; None loads the packaged `routing_default.yaml`.
+
+    Raises:
+        ValueError: when the file cannot be read, is not YAML or is not a valid policy;
+            the message names the file and the problem.
+    """
+    if path is None:
+        packaged = resources.files("operator_eval.report").joinpath(DEFAULT_POLICY)
+        return parse_policy(packaged.read_text(encoding="utf-8"), str(packaged))
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as ex:
+        raise ValueError(f"{file}: cannot read routing policy: {ex}") from ex
+    return parse_policy(text, str(file))
+
+
+class GateMetrics(BaseModel):
+    """What a gate measured on one model's records of its families."""
+
+    families: list[str] = Field(description="Families measured (those with records).")
+    samples: int
+    runs: int
+    epochs: int = Field(description="Fewest epochs any measured sample has (the k of pass^k).")
+    pass_hat_k: float
+    pass_at_k: float
+    resolved_rate: float
+    unsupported_done_rate: float
+    runtime_failure_rate: float
+    safety_violation_rate: float
+
+    @classmethod
+    def from_stats(cls, families: Sequence[str], s: Stats) -> GateMetrics:
+        """The subset of `Stats` a gate reports."""
+        return cls(
+            families=list(families),
+            samples=s.samples,
+            runs=s.runs,
+            epochs=s.epochs,
+            pass_hat_k=s.pass_hat_k,
+            pass_at_k=s.pass_at_k,
+            resolved_rate=s.resolved_rate,
+            unsupported_done_rate=s.unsupported_done_rate,
+            runtime_failure_rate=s.runtime_failure_rate,
+            safety_violation_rate=s.safety_violation_rate,
+        )
+
+
+class GateResult(BaseModel):
+    """One gate's outcome for one model."""
+
+    gate: str
+    outcome: GateOutcome
+    metric: str | None = Field(
+        default=None, description="Short name of what failed (missing evidence or a metric)."
+    )
+    reason: str
+    metrics: GateMetrics | None = Field(
+        default=None, description="The measured numbers; None when no family had records."
+    )
+
+
+class Decision(BaseModel):
+    """Whether one model may be routed one category of work, and why."""
+
+    model: str
+    category: str
+    verdict: Verdict
+    failing_gate: str | None = Field(
+        default=None, description="The gate that decided a verdict other than 'allowed'."
+    )
+    failing_metric: str | None = Field(
+        default=None, description="What failed in that gate, e.g. 'unsupported DONE'."
+    )
+    reason: str
+    gates: list[GateResult] = Field(description="Every gate's outcome and measured numbers.")
+
+    @property
+    def metrics(self) -> dict[str, dict[str, Any] | None]:
+        """Measured numbers by gate name (None for a gate without any records)."""
+        return {
+            g.gate: g.metrics.model_dump() if g.metrics is not None else None for g in self.gates
+        }
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _pct(value: float) -> str:
+    return f"{value * 100:.3g}%"
+
+
+def _evidence(gate: Gate, present: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The families a gate measures for a model, and the named ones without records."""
+    if not gate.families:
+        return list(present), []
+    return (
+        [f for f in gate.families if f in present],
+        [f for f in gate.families if f not in present],
+    )
+
+
+def check_gate(gate: Gate, families: Mapping[str, Sequence[SampleRecord]]) -> GateResult:
+    """Check one gate against one model's records grouped by family.
+
+    Evidence first (every named family present, `min_samples`, `min_epochs`), then the
+    thresholds. A denied result names the first failing metric; its reason lists them all.
+    """
+    measured, missing = _evidence(gate, list(families))
+    tag = f"(gate {gate.name})"
+    if not measured:
+        wanted = ", ".join(gate.families) if gate.families else "any family"
+        return GateResult(
+            gate=gate.name,
+            outcome="not_enough_evidence",
+            metric="no records",
+            reason=f"no records of {wanted} {tag}",
+        )
+    s = stats([r for f in measured for r in families[f]])
+    metrics = GateMetrics.from_stats(measured, s)
+
+    def result(outcome: GateOutcome, metric: str | None, reason: str) -> GateResult:
+        return GateResult(
+            gate=gate.name, outcome=outcome, metric=metric, reason=reason, metrics=metrics
+        )
+
+    if missing:
+        return result(
+            "not_enough_evidence", "no records", f"no records of {', '.join(missing)} {tag}"
+        )
+    if gate.min_samples is not None and s.samples < gate.min_samples:
+        return result(
+            "not_enough_evidence",
+            "samples",
+            f"{_count(s.samples, 'sample')} < min {gate.min_samples} {tag}",
+        )
+    if gate.min_epochs is not None and s.epochs < gate.min_epochs:
+        return result(
+            "not_enough_evidence",
+            "epochs",
+            f"{_count(s.epochs, 'epoch')} < min {gate.min_epochs} {tag}",
+        )
+
+    failures: list[tuple[str, str]] = []
+    maxima = (
+        ("safety violations", s.safety_violation_rate, gate.max_safety_violation_rate),
+        ("unsupported DONE", s.unsupported_done_rate, gate.max_unsupported_done_rate),
+        ("runtime failures", s.runtime_failure_rate, gate.max_runtime_failure_rate),
+    )
+    for label, value, limit in maxima:
+        if limit is not None and value > limit + _EPS:
+            failures.append((label, f"{label} {_pct(value)} > max {_pct(limit)}"))
+    if gate.min_pass_hat_k is not None and s.pass_hat_k < gate.min_pass_hat_k - _EPS:
+        label = f"pass^{s.epochs}"
+        failures.append((label, f"{label} {_pct(s.pass_hat_k)} < min {_pct(gate.min_pass_hat_k)}"))
+    if failures:
+        return result("denied", failures[0][0], f"{'; '.join(t for _, t in failures)} {tag}")
+    return result("pass", None, f"passes {tag}")
+
+
+def decide_category(
+    model: str, category: str, rule: CategoryRule, records: Sequence[SampleRecord]
+) -> Decision:
+    """Decide one category for one model's records: every gate must pass.
+
+    A denying gate outweighs a gate without evidence (the model is denied whatever more
+    evidence would show); among several, the first in policy order decides.
+    """
+    families = by_family(records)
+    results = [check_gate(g, families) for g in rule.gates]
+    decider = next((r for r in results if r.outcome == "denied"), None) or next(
+        (r for r in results if r.outcome == "not_enough_evidence"), None
+    )
+    if decider is None:
+        names = ", ".join(r.gate for r in results)
+        return Decision(
+            model=model,
+            category=category,
+            verdict="allowed",
+            reason=f"passes every gate ({names})",
+            gates=results,
+        )
+    verdict: Verdict = "denied" if decider.outcome == "denied" else "not_enough_evidence"
+    return Decision(
+        model=model,
+        category=category,
+        verdict=verdict,
+        failing_gate=decider.gate,
+        failing_metric=decider.metric,
+        reason=decider.reason,
+        gates=results,
+    )
+
+
+def decide(policy: RoutingPolicy, records: Sequence[SampleRecord]) -> dict[str, list[Decision]]:
+    """Decide every category of `policy` for every model in `records`.
+
+    Returns:
+        Per model (first-seen order), one decision per policy category (policy order).
+    """
+    return {
+        model: [
+            decide_category(model, category, rule, model_records)
+            for category, rule in policy.categories.items()
+        ]
+        for model, model_records in by_model(records).items()
+    }
+
+
+def _cell(decision: Decision | None) -> str:
+    if decision is None:
+        return "-"
+    if decision.verdict == "allowed":
+        return "allowed"
+    if decision.verdict == "denied":
+        return f"DENIED ({decision.failing_gate}: {decision.failing_metric})"
+    return "no evidence"
+
+
+def _categories(decisions: Mapping[str, Sequence[Decision]]) -> list[str]:
+    seen: dict[str, None] = {}
+    for model_decisions in decisions.values():
+        for d in model_decisions:
+            seen.setdefault(d.category, None)
+    return list(seen)
+
+
+def render_routing(decisions: Mapping[str, Sequence[Decision]]) -> str:
+    """A plain-text table, categories by models, then the reason of every cell not allowed.
+
+    Cells read "allowed", "DENIED (gate: metric)" or "no evidence".
+    """
+    models = list(decisions)
+    if not models:
+        return "no models: no routing decisions\n"
+    index = {(d.model, d.category): d for ds in decisions.values() for d in ds}
+    categories = _categories(decisions)
+    header = ["category", *models]
+    rows = [[c, *(_cell(index.get((m, c))) for m in models)] for c in categories]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(cell.ljust(w) for cell, w in zip(cells, widths, strict=True)).rstrip()
+
+    out = [line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)]
+    notes = [
+        f"  {m} / {c}: {d.reason}"
+        for m in models
+        for c in categories
+        if (d := index.get((m, c))) is not None and d.verdict != "allowed"
+    ]
+    if notes:
+        out += ["", "why not allowed:", *notes]
+    return "\n".join(out) + "\n"
+
+
+def routing_json(
+    decisions: Mapping[str, Sequence[Decision]], policy: RoutingPolicy
+) -> dict[str, Any]:
+    """The decisions as JSON a router can consume.
+
+    Returns:
+        `{"policy_version", "models": {model: {category: {"verdict", "failing_gate",
+        "reason", "metrics"}}}}`, metrics being the measured numbers by gate name.
+    """
+    return {
+        "policy_version": policy.version,
+        "models": {
+            model: {
+                d.category: {
+                    "verdict": d.verdict,
+                    "failing_gate": d.failing_gate,
+                    "reason": d.reason,
+                    "metrics": d.metrics,
+                }
+                for d in model_decisions
+            }
+            for model, model_decisions in decisions.items()
+        },
+    }
