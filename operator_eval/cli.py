@@ -192,6 +192,13 @@ def cmd_board(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    """Measure the harness and print the numbers beside their targets."""
+    from operator_eval.bench import main_bench
+
+    return main_bench(as_json=args.json, quick=args.quick)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `operator-eval`."""
     parser = argparse.ArgumentParser(prog="operator-eval", description=__doc__)
@@ -249,6 +256,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="also bundle the Inspect viewer (inspect view bundle) and link failures into it",
     )
     board.set_defaults(func=cmd_board)
+
+    bench = sub.add_parser(
+        "bench", help="measure the harness: start-up, per-step overhead, suite, concurrency"
+    )
+    bench.add_argument("--json", action="store_true", help="print the measurements as JSON")
+    bench.add_argument(
+        "--quick", action="store_true", help="deploy_recovery instead of benchboard, 1 repeat"
+    )
+    bench.set_defaults(func=cmd_bench)
 
     from operator_eval.runtime._preflight import configure_parser, main_preflight
 

@@ -7,6 +7,7 @@ the tools in the sandbox. Nothing goes around the solver.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from inspect_ai.model import (
@@ -62,6 +63,7 @@ class OperatorPolicyAPI(ModelAPI):
         api_key: str | None = None,
         config: GenerateConfig | None = None,
         flaw: str | None = None,
+        latency: float = 0.0,
         **model_args: Any,
     ) -> None:
         super().__init__(model_name, base_url, api_key, [], config or GenerateConfig())
@@ -81,6 +83,10 @@ class OperatorPolicyAPI(ModelAPI):
             known = ", ".join([*POLICIES, "flawed"])
             raise ValueError(f"unknown opeval policy {model_name!r}; known: {known}")
         self._flaw = flaw
+        # A simulated model latency per call (`-M latency=0.3`), e.g. for concurrency benchmarks.
+        self._latency = float(latency)
+        if self._latency < 0:
+            raise ValueError(f"opeval: latency must not be negative, got {latency}")
 
     async def generate(
         self,
@@ -96,6 +102,8 @@ class OperatorPolicyAPI(ModelAPI):
         spec = TaskSpec.from_metadata(state.metadata)
         if spec is None:
             raise RuntimeError("opeval policies play operator-eval samples only (no TaskSpec)")
+        if self._latency:
+            await asyncio.sleep(self._latency)
         outputs = _tool_outputs(input)
         action = replay(self._policy(spec), outputs)
         name = self.model_name + (f"[{self._flaw}]" if self._flaw else "")

@@ -5,13 +5,27 @@ schedule; `operator-eval preflight` checks an OpenAI-compatible endpoint (llama.
 Ollama, vLLM, LM Studio) before it is trusted with operator work.
 """
 
-from operator_eval.runtime._faulty import FAULT_KINDS, FaultyModelAPI, fault_exception, faulty
+from typing import Any
+
 from operator_eval.runtime._preflight import (
     PreflightReport,
     configure_parser,
     main_preflight,
     run_preflight,
 )
+
+_FAULTY = {"FAULT_KINDS", "FaultyModelAPI", "fault_exception", "faulty"}
+
+
+def __getattr__(name: str) -> Any:
+    # The provider pulls in inspect_ai and openai: load it only when asked for, so the
+    # CLI (which builds the preflight parser) starts fast.
+    if name in _FAULTY:
+        from operator_eval.runtime import _faulty
+
+        return getattr(_faulty, name)
+    raise AttributeError(f"module 'operator_eval.runtime' has no attribute {name!r}")
+
 
 __all__ = [
     "FAULT_KINDS",

@@ -1,0 +1,40 @@
+"""`operator-eval bench`: targets, the table, and one real quick run."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from operator_eval.bench._bench import _measure, render
+from operator_eval.cli import main
+
+
+def test_time_targets_are_upper_bounds_and_speedup_a_lower_bound() -> None:
+    assert _measure("suite_wall_s", 14.0, "s").met is True
+    assert _measure("suite_wall_s", 16.0, "s").met is False
+    assert _measure("concurrency_speedup", 12.5, "x").met is True
+    assert _measure("concurrency_speedup", 3.0, "x").met is False
+    assert _measure("setup_ms", 900.0, "ms").met is None  # informational, no target
+
+
+def test_the_table_shows_targets_and_misses() -> None:
+    table = render([_measure("peak_rss_mb", 512.0, "MB"), _measure("concurrency_speedup", 2, "x")])
+    assert "≤ 400" in table and "≥ 12" in table
+    assert table.count("NO") == 2
+
+
+@pytest.mark.slow
+def test_quick_bench_prints_every_measurement_as_json(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["bench", "--quick", "--json"])
+    results = {r["name"]: r for r in json.loads(capsys.readouterr().out)}
+    for name in (
+        "import_overhead_s",
+        "step_overhead_ms",
+        "setup_and_scoring_ms",
+        "suite_wall_s",
+        "concurrency_speedup",
+        "peak_rss_mb",
+    ):
+        assert results[name]["value"] > 0, name
+        assert results[name]["target"] is not None
