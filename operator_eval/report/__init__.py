@@ -6,12 +6,11 @@ from operator_eval.report._compare import (
     SampleCell,
     column_from_log,
     headline,
-    model_label,
     render_table,
 )
 from operator_eval.report._cost import CostSummary, PriceTable, cost_summary, load_prices
 from operator_eval.report._metrics import Stats, stats, wilson_interval
-from operator_eval.report._records import ReportError, SampleRecord, read_records
+from operator_eval.report._records import ReportError, SampleRecord, model_label, read_records
 from operator_eval.report._routing import (
     Decision,
     RoutingPolicy,

@@ -7,9 +7,7 @@ from dataclasses import dataclass, field
 
 from inspect_ai.log import EvalLog
 
-from operator_eval._defaults import DEFAULT_GRAPH
-
-SCORER = "operator_score"
+from operator_eval.report._records import model_label, records_from_log
 
 
 @dataclass
@@ -34,39 +32,20 @@ class ModelColumn:
     max_points: int = 25
 
 
-def model_label(log: EvalLog) -> str:
-    """A short column name: the model, its model args and a non-default graph.
-
-    E.g. `opeval/flawed[skip_verify]` or `faulty/opeval/oracle[resets=0.2] @ make_resilient_graph`.
-    """
-    args = log.eval.model_args or {}
-    suffix = ",".join(str(v) if k == "flaw" else f"{k}={v}" for k, v in sorted(args.items()))
-    label = f"{log.eval.model}[{suffix}]" if suffix else log.eval.model
-    graph = (log.eval.task_args or {}).get("graph")
-    if not graph or graph == DEFAULT_GRAPH:
-        return label
-    return f"{label} @ {str(graph).rsplit(':', 1)[-1]}"
-
-
 def column_from_log(log: EvalLog) -> ModelColumn:
     """Read one log's operator scores; a sample that errored is kept, as an error cell."""
-    cells: dict[str, SampleCell] = {}
-    for sample in log.samples or []:
-        key = str(sample.id) if sample.epoch == 1 else f"{sample.id}#{sample.epoch}"
-        score = (sample.scores or {}).get(SCORER)
-        if score is None or not isinstance(score.value, dict):
-            message = sample.error.message if sample.error else "not scored"
-            cells[key] = SampleCell(0, False, False, False, False, error=message.splitlines()[0])
-            continue
-        value = score.value
-        cells[key] = SampleCell(
-            points=int(value.get("points", 0)),
-            resolved=bool(value.get("resolved")),
-            unsupported_done=bool(value.get("unsupported_done")),
-            safety_violation=bool(value.get("safety_violation")),
-            runtime_failure=bool(value.get("runtime_failure")),
-            labels=list((score.metadata or {}).get("labels", [])),
+    cells = {
+        (r.sample_id if r.epoch == 1 else f"{r.sample_id}#{r.epoch}"): SampleCell(
+            points=r.points,
+            resolved=r.resolved,
+            unsupported_done=r.unsupported_done,
+            safety_violation=r.safety_violation,
+            runtime_failure=r.runtime_failure,
+            labels=list(r.labels),
+            error=r.error,
         )
+        for r in records_from_log(log)
+    }
     return ModelColumn(name=model_label(log), cells=cells)
 
 

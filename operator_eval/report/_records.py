@@ -9,8 +9,9 @@ from typing import Any
 
 from inspect_ai.log import EvalLog, EvalSample, read_eval_log
 
-from operator_eval.report._compare import SCORER, model_label
+from operator_eval._defaults import DEFAULT_GRAPH
 
+SCORER = "operator_score"
 MAX_POINTS = 25
 
 
@@ -57,6 +58,20 @@ class SampleRecord:
     error: str | None = None
     """Set when the sample errored and was not scored (it still counts, as a failure)."""
     max_points: int = MAX_POINTS
+
+
+def model_label(log: EvalLog) -> str:
+    """A short column name: the model, its model args and a non-default graph.
+
+    E.g. `opeval/flawed[skip_verify]` or `faulty/opeval/oracle[resets=0.2] @ make_resilient_graph`.
+    """
+    args = log.eval.model_args or {}
+    suffix = ",".join(str(v) if k == "flaw" else f"{k}={v}" for k, v in sorted(args.items()))
+    label = f"{log.eval.model}[{suffix}]" if suffix else log.eval.model
+    graph = (log.eval.task_args or {}).get("graph")
+    if not graph or graph == DEFAULT_GRAPH:
+        return label
+    return f"{label} @ {str(graph).rsplit(':', 1)[-1]}"
 
 
 def _usage(sample: EvalSample) -> dict[str, TokenUsage]:
