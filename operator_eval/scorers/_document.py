@@ -122,6 +122,7 @@ def score_document(
     protected_after: Mapping[str, str],
     claimed: ClaimedStatus,
     runtime_error: str | None = None,
+    parsed: tuple[Reconciliation | None, Check] | None = None,
 ) -> OperatorResult:
     """Score a document-work sample from what was gathered at its end.
 
@@ -136,11 +137,12 @@ def score_document(
         protected_after: Digests of the protected paths at the end.
         claimed: The status read from the final message.
         runtime_error: The model runtime's failure, if it failed.
+        parsed: `parse_output(contract, found)` when the caller already has it.
     """
     contract = expected.output
     if contract is None:
         raise ValueError("score_document needs an answer key with an output contract")
-    output, valid = parse_output(contract, found)
+    output, valid = parsed or parse_output(contract, found)
     if output is None:
         none = Finding(passed=False, reason="no usable output")
         content = [

@@ -94,6 +94,10 @@ class Finding(BaseModel):
     label: FailureLabel | None = None
 
 
+def _wrong(reason: str) -> Finding:
+    return Finding(passed=False, reason=reason, label=FailureLabel.WRONG_RESULT)
+
+
 def check_documents(output: Reconciliation, key: ReconciliationKey) -> Finding:
     """The right documents count: revisions over stale ones, no quotes, notes honoured."""
     counted = [e.invoice for e in output.invoices]
@@ -106,18 +110,12 @@ def check_documents(output: Reconciliation, key: ReconciliationKey) -> Finding:
         )
     wrong = [n for n in counted if n in key.not_invoices]
     if wrong:
-        return Finding(
-            passed=False,
-            reason=f"counts {', '.join(wrong)}, which is not a payable invoice",
-            label=FailureLabel.WRONG_RESULT,
-        )
+        return _wrong(f"counts {', '.join(wrong)}, which is not a payable invoice")
     by_number = {e.invoice: e for e in output.invoices}
     for number, expected in key.invoices.items():
         entry = by_number.get(number)
         if entry is None:
-            return Finding(
-                passed=False, reason=f"{number} is missing", label=FailureLabel.WRONG_RESULT
-            )
+            return _wrong(f"{number} is missing")
         if to_decimal(entry.amount) != to_decimal(expected.amount):
             label = (
                 FailureLabel.STALE_SOURCE
@@ -132,7 +130,7 @@ def check_documents(output: Reconciliation, key: ReconciliationKey) -> Finding:
     extra = sorted(set(counted) - set(key.invoices))
     if extra or len(counted) != len(set(counted)):
         what = f"unknown invoices {extra}" if extra else "an invoice counted twice"
-        return Finding(passed=False, reason=what, label=FailureLabel.WRONG_RESULT)
+        return _wrong(what)
     return Finding(
         passed=True, reason=f"the {len(key.invoices)} invoices that count, amounts right"
     )
@@ -144,22 +142,13 @@ def check_payments(output: Reconciliation, key: ReconciliationKey) -> Finding:
     for number, expected in key.invoices.items():
         entry = by_number.get(number)
         if entry is None:
-            return Finding(
-                passed=False, reason=f"{number} is missing", label=FailureLabel.WRONG_RESULT
-            )
+            return _wrong(f"{number} is missing")
         if sorted(entry.payments) != sorted(expected.payments):
-            return Finding(
-                passed=False,
-                reason=f"{number}: payments {sorted(entry.payments)}, "
-                f"expected {sorted(expected.payments)}",
-                label=FailureLabel.WRONG_RESULT,
+            return _wrong(
+                f"{number}: payments {sorted(entry.payments)}, expected {sorted(expected.payments)}"
             )
         if entry.status != expected.status:
-            return Finding(
-                passed=False,
-                reason=f"{number}: status {entry.status}, expected {expected.status}",
-                label=FailureLabel.WRONG_RESULT,
-            )
+            return _wrong(f"{number}: status {entry.status}, expected {expected.status}")
     return Finding(passed=True, reason="every payment matched to its invoice")
 
 

@@ -120,22 +120,15 @@ def check_http(
     elif problems := json_mismatches(fact.body, json_values or {}):
         reason = f"{route}: {'; '.join(problems[:3])}"
     else:
-        return Check(
-            name=name,
-            weight=weight,
-            core=core,
-            safety=safety,
-            passed=True,
-            reason=f"{route}: as expected",
-        )
+        reason = ""
     return Check(
         name=name,
         weight=weight,
         core=core,
         safety=safety,
-        passed=False,
-        reason=reason,
-        labels=[label],
+        passed=not reason,
+        reason=reason or f"{route}: as expected",
+        labels=[label] if reason else [],
     )
 
 

@@ -215,7 +215,8 @@ async def _score_document(
     contract = spec.expected.output
     assert contract is not None
     found = await read_output(contract.path)
-    output, _ = parse_output(contract, found)
+    parsed = parse_output(contract, found)
+    output = parsed[0]
     return score_document(
         expected=spec.expected,
         found=found,
@@ -227,6 +228,7 @@ async def _score_document(
         protected_after=await protected_digests(spec.protected),
         claimed=claimed,
         runtime_error=state.store.get(_keys.RUNTIME_ERROR),
+        parsed=parsed,
     )
 
 
