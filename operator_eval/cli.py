@@ -54,14 +54,22 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def cmd_compare(args: argparse.Namespace) -> int:
     """Run a task against each model (or read logs) and print the scores side by side."""
     from inspect_ai import eval as inspect_eval
-    from inspect_ai.log import read_eval_log
 
     from operator_eval.report import column_from_log, headline, render_table
+    from operator_eval.report._records import ReportError, read_log
 
     columns = []
+    status = 0
     if args.logs:
         for path in args.logs:
-            columns.append(column_from_log(read_eval_log(path)))
+            try:
+                columns.append(column_from_log(read_log(path)))
+            except ReportError as ex:
+                print(f"{ex.path}: skipped: {ex.reason}", file=sys.stderr)
+                status = 1
+        if not columns:
+            print("operator-eval: no readable logs", file=sys.stderr)
+            return 2
     else:
         models = args.model or REFERENCE_MODELS
         graphs = args.graph or [None]
@@ -96,21 +104,20 @@ def cmd_compare(args: argparse.Namespace) -> int:
             f"\nlogs: {Path(args.log_dir).resolve()}  (open with: inspect view --log-dir "
             f"{args.log_dir})"
         )
-    return 0
+    return status
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
     """Print the headline of each log: points/max across N tasks and the key rates."""
-    from inspect_ai.log import read_eval_log
-
     from operator_eval.report import column_from_log, headline
+    from operator_eval.report._records import ReportError, read_log
 
     status = 0
     for path in args.logs:
         try:
-            log = read_eval_log(path)
-        except Exception as ex:  # a corrupt log must not hide the others' results
-            print(f"{path}: cannot read log: {type(ex).__name__}: {ex}", file=sys.stderr)
+            log = read_log(path)
+        except ReportError as ex:  # a corrupt log must not hide the others' results
+            print(f"{ex.path}: skipped: {ex.reason}", file=sys.stderr)
             status = 1
             continue
         print(f"{log.eval.task} (seed {log.eval.task_args.get('seed', 0)}) -- {path}")
@@ -180,7 +187,7 @@ def cmd_board(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     viewer = None
     if args.bundle_viewer:
-        folders = {p.parent for p in log_files(args.logs)}
+        folders = {p.parent for p in log_files(args.logs, problems=[])}
         if len(folders) == 1:
             viewer = bundle_viewer(folders.pop(), out)
         else:

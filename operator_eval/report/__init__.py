@@ -10,7 +10,13 @@ from operator_eval.report._compare import (
 )
 from operator_eval.report._cost import CostSummary, PriceTable, cost_summary, load_prices
 from operator_eval.report._metrics import Stats, stats, wilson_interval
-from operator_eval.report._records import ReportError, SampleRecord, model_label, read_records
+from operator_eval.report._records import (
+    ReportError,
+    SampleRecord,
+    model_label,
+    read_log,
+    read_records,
+)
 from operator_eval.report._routing import (
     Decision,
     RoutingPolicy,
@@ -39,6 +45,7 @@ __all__ = [
     "load_policy",
     "load_prices",
     "model_label",
+    "read_log",
     "read_records",
     "render_routing",
     "render_table",

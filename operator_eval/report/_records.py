@@ -1,13 +1,24 @@
-"""One flat record per scored sample, read from Inspect logs: what every report builds on."""
+"""One flat record per scored sample, read from Inspect logs: what every report builds on.
+
+Bad inputs are reported, never fatal for the others: a log that is missing, empty,
+truncated, not a zip archive, not valid JSON or not an Inspect log becomes one problem
+line naming the file and what is wrong (`<path>: skipped: cannot read log: <reason>`),
+and the records of every readable log are still returned. Commands that get problems
+keep their partial report and exit non-zero so that scripts notice.
+"""
 
 from __future__ import annotations
 
+import json
+import zipfile
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from inspect_ai.log import EvalLog, EvalSample, read_eval_log
+from pydantic import ValidationError
 
 from operator_eval._defaults import DEFAULT_GRAPH
 
@@ -16,7 +27,17 @@ MAX_POINTS = 25
 
 
 class ReportError(ValueError):
-    """A log that cannot be read or is not an operator-eval log; the message names the file."""
+    """A log that cannot be read or is not an operator-eval log; the message names the file.
+
+    Attributes:
+        path: The file at fault, when known.
+        reason: What is wrong with it, without the path.
+    """
+
+    def __init__(self, message: str, *, path: Path | None = None, reason: str = "") -> None:
+        super().__init__(message)
+        self.path = path
+        self.reason = reason or message
 
 
 @dataclass(frozen=True)
@@ -129,43 +150,117 @@ def records_from_log(log: EvalLog) -> list[SampleRecord]:
     return [sample_record(log, s, model) for s in log.samples or []]
 
 
-def log_files(paths: Iterable[str | Path]) -> list[Path]:
+def log_files(paths: Iterable[str | Path], problems: list[str] | None = None) -> list[Path]:
     """Expand folders into their `.eval` logs; files are taken as given.
 
+    Args:
+        paths: Log files and folders of logs.
+        problems: When given, a path that does not exist or a folder without logs is
+            appended here as a problem line and skipped; when None, it raises.
+
     Raises:
-        ReportError: when a path does not exist or a folder holds no logs.
+        ReportError: when a path does not exist or a folder holds no logs (and
+            `problems` is None).
     """
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             logs = sorted(path.rglob("*.eval"))
-            if not logs:
-                raise ReportError(f"{path}: no .eval logs in this folder")
-            found.extend(logs)
+            if logs:
+                found.extend(logs)
+                continue
+            problem = "no .eval logs in this folder"
         elif path.is_file():
             found.append(path)
+            continue
         else:
-            raise ReportError(f"{path}: no such file or folder")
+            problem = "no such file or folder"
+        if problems is None:
+            raise ReportError(f"{path}: {problem}", path=path, reason=problem)
+        problems.append(f"{path}: skipped: {problem}")
     return found
 
 
+LOG_SUFFIXES = (".eval", ".json")
+
+
+def read_log(path: str | Path) -> EvalLog:
+    """Read one Inspect log, with an error that names the file and what is wrong with it.
+
+    Raises:
+        ReportError: `<path>: cannot read log: <reason>`, e.g. "not a zip archive
+            (truncated, or not a .eval log)" or "not valid JSON (truncated?) ...".
+    """
+    path = Path(path)
+    problem = _precheck(path)
+    if problem is None:
+        try:
+            return read_eval_log(str(path))
+        except Exception as ex:  # inspect raises anything from KeyError to zstd errors
+            problem = _read_problem(path, ex)
+    reason = f"cannot read log: {problem}"
+    raise ReportError(f"{path}: {reason}", path=path, reason=reason)
+
+
+def _precheck(path: Path) -> str | None:
+    if path.is_dir():
+        return "a folder, not a log file"
+    if not path.is_file():
+        return "no such file"
+    if path.suffix not in LOG_SUFFIXES:
+        return f"not an Inspect log (expected a {' or '.join(LOG_SUFFIXES)} file)"
+    if path.stat().st_size == 0:
+        return "empty file (was the run killed before it wrote its log?)"
+    if path.suffix == ".eval" and not zipfile.is_zipfile(path):
+        return "not a zip archive (truncated, or not a .eval log)"
+    return None
+
+
+def _read_problem(path: Path, error: Exception) -> str:
+    """One line saying why Inspect could not read the log."""
+    if isinstance(error, ValidationError):
+        first = error.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
+        return f"not an Inspect log: {where}: {first['msg']}{more}"
+    text = " ".join(str(error).split())[:200]
+    if path.suffix == ".json" and isinstance(error, ValueError):
+        return f"not valid JSON (truncated?): {text}"
+    if isinstance(error, KeyError):
+        return f"a zip archive but not an Inspect log (no {error.args[0]!r} entry)"
+    if isinstance(error, json.JSONDecodeError | UnicodeDecodeError):
+        return f"damaged data inside the archive (invalid JSON: {text})"
+    if isinstance(error, zipfile.BadZipFile | zlib.error | EOFError):
+        return f"damaged zip archive (truncated?): {text}"
+    return f"{type(error).__name__}: {text}"
+
+
 def read_records(paths: Sequence[str | Path]) -> tuple[list[SampleRecord], list[str]]:
-    """Read every log; a log that cannot be read is reported, the others are kept.
+    """Read every log; a log that cannot be read is reported and skipped, the others are kept.
+
+    A path that does not exist, a folder without logs, and a log that is missing,
+    empty, truncated, corrupt or not an Inspect log each give one problem line naming
+    the file and the reason; so does a log whose samples cannot be turned into records
+    (a hand-edited score, say). Callers report the problems and exit non-zero.
 
     Returns:
-        The records of all readable logs, and one problem line per unreadable log.
+        The records of all readable logs, and one problem line per path or log skipped:
+        `<path>: skipped: <reason>`.
     """
     records: list[SampleRecord] = []
     problems: list[str] = []
-    for path in log_files(paths):
+    for path in log_files(paths, problems):
         try:
-            log = read_eval_log(str(path))
-        except Exception as ex:  # a corrupt log must not hide the others' results
-            problems.append(f"{path}: cannot read log: {type(ex).__name__}: {ex}")
+            log = read_log(path)
+        except ReportError as ex:
+            problems.append(f"{path}: skipped: {ex.reason}")
             continue
         if log.status != "success" and not log.samples:
-            problems.append(f"{path}: eval {log.status} with no samples")
+            problems.append(f"{path}: skipped: eval {log.status} with no samples")
             continue
-        records.extend(records_from_log(log))
+        try:
+            records.extend(records_from_log(log))
+        except (LookupError, ValueError, TypeError, AttributeError) as ex:
+            problems.append(f"{path}: skipped: cannot read scores: {type(ex).__name__}: {ex}")
     return records, problems

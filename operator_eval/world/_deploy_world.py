@@ -16,7 +16,12 @@ from typing import Any
 
 from operator_eval._labels import FailureLabel
 from operator_eval.world._contract import contract_text
-from operator_eval.world._data import DatasetError, load_family_yaml, read_world_files
+from operator_eval.world._data import (
+    DatasetError,
+    load_family_yaml,
+    read_world_files,
+    variant_errors,
+)
 from operator_eval.world._spec import (
     Expected,
     HttpExpectation,
@@ -275,9 +280,16 @@ def generate_variants(
         build: Builds one sample.
         seed: Instance seed.
         required: Keys every variant of the family file must have.
+
+    Raises:
+        DatasetError: naming the family file (and the variant) for any problem with its data.
     """
     data = load_family_yaml(family, required)
-    return [build(data, variant, conf, seed) for variant, conf in data["variants"].items()]
+    specs = []
+    for variant, conf in data["variants"].items():
+        with variant_errors(family, variant):
+            specs.append(build(data, variant, conf, seed))
+    return specs
 
 
 def new_world(family: str, variant: str, seed: int) -> DeployWorld:
@@ -311,7 +323,7 @@ def new_world(family: str, variant: str, seed: int) -> DeployWorld:
         "health_flaps": 0,
         "first_deploy_hangs": False,
     }
-    files = dict(read_world_files(WORLD_FAMILY))
+    files = dict(read_world_files(WORLD_FAMILY, required=EXECUTABLES))
     files["app/VERSION"] = f"{new}\n"
     files["app/config.json"] = repo_config_text
     files["app/CHANGELOG.md"] = f"# {app}\n\n## {new}\n- fixes\n\n## {old}\n- previous release\n"

@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from operator_eval._paths import data_dir
-from operator_eval.world._data import DatasetError
-from operator_eval.world._sample import generate_specs
+from operator_eval.world._data import DatasetError, read_yaml, validation_problem
+from operator_eval.world._sample import GENERATORS, generate_specs
 from operator_eval.world._spec import TaskSpec
 
 
@@ -30,32 +29,43 @@ def suite_path(name: str) -> Path:
 
 
 def load_suite(name: str) -> SuiteSpec:
-    """Load and validate a suite file; errors name the file and the problem."""
+    """Load and validate a suite file.
+
+    Raises:
+        DatasetError: naming the file and the problem (for a schema problem, the field;
+            for a member that is not a task family, the known ones).
+    """
     path = suite_path(name)
+    data: Any = read_yaml(path, "suite file")
     try:
-        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as ex:
-        raise DatasetError(f"{path}: missing suite file") from ex
-    except (yaml.YAMLError, UnicodeDecodeError) as ex:
-        raise DatasetError(f"{path}: not valid YAML: {ex}") from ex
-    try:
-        return SuiteSpec.model_validate(data)
+        suite = SuiteSpec.model_validate(data)
     except ValidationError as ex:
-        raise DatasetError(f"{path}: not a suite: {ex.errors()[0]['msg']}") from ex
+        raise DatasetError(f"{path}: not a suite: {validation_problem(ex)}", path=path) from ex
+    for family in suite.members:
+        if family not in GENERATORS:
+            raise DatasetError(
+                f"{path}: members: unknown task family {family!r}; "
+                f"known: {', '.join(sorted(GENERATORS))}",
+                path=path,
+            )
+    return suite
 
 
 def suite_specs(name: str, seed: int = 0) -> list[TaskSpec]:
     """The suite's samples for `seed`, ids prefixed with their family.
 
     Raises:
-        DatasetError: when the suite names a family or variant that does not exist.
+        DatasetError: when the suite names a family or variant that does not exist, or
+            a member family's own data is broken (that error names the family's file).
     """
     suite = load_suite(name)
     specs: list[TaskSpec] = []
     for family, variants in suite.members.items():
         try:
             by_variant = {s.variant: s for s in generate_specs(family, seed)}
-        except ValueError as ex:
+        except DatasetError:
+            raise
+        except ValueError as ex:  # an unknown family
             raise DatasetError(f"{suite_path(name)}: {ex}") from ex
         for variant in variants:
             if variants.count(variant) > 1:
