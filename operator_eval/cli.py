@@ -273,6 +273,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench.set_defaults(func=cmd_bench)
 
+    from operator_eval.local._cli import configure_parser as configure_local
+
+    local = sub.add_parser(
+        "local", help="bundled local models: serve one (OpenAI-compatible, tool calls), list them"
+    )
+    configure_local(local)
+
     from operator_eval.runtime._preflight import configure_parser, main_preflight
 
     preflight = sub.add_parser(

@@ -8,21 +8,20 @@ from uuid import uuid4
 import httpx
 import openai
 from inspect_ai.agent import AgentState, agent_bridge
+from inspect_ai.model import ChatMessageAssistant, ModelOutput, model_roles
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 from langchain_core.callbacks import AsyncCallbackHandler
-from langchain_core.messages import BaseMessage, HumanMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from langchain_core.runnables import RunnableConfig
 from langchain_openai import ChatOpenAI
 from langgraph.errors import GraphRecursionError
 from pydantic import SecretStr
 
 from operator_eval import _keys
-from operator_eval._defaults import DEFAULT_GRAPH
+from operator_eval._defaults import DEFAULT_GRAPH, DEFAULT_MAX_STEPS
 from operator_eval.agent._loader import build_graph, load_graph_target
 from operator_eval.tools import operator_tools
 from operator_eval.world._spec import TaskSpec
-
-DEFAULT_MAX_STEPS = 40
 
 # Failures of the model runtime (after Inspect's own retries), not of the agent's judgement.
 RUNTIME_ERRORS: tuple[type[BaseException], ...] = (
@@ -66,14 +65,21 @@ def is_runtime_error(ex: BaseException) -> bool:
     return any(cls.__name__ in RUNTIME_ERROR_NAMES for cls in type(ex).__mro__)
 
 
-def bridged_chat_model() -> ChatOpenAI:
-    """A ChatOpenAI that the agent bridge redirects to the eval's `--model`.
+def bridged_chat_model(role: str | None = None) -> ChatOpenAI:
+    """A ChatOpenAI that the agent bridge redirects to the eval's `--model` (or a role's model).
 
-    Only the name "inspect" is redirected; anything else would go to the network.
-    Streaming is refused by the bridge, and retries are left to Inspect.
+    Only names starting with "inspect" are redirected; anything else would go to the
+    network. Streaming is refused by the bridge, and retries are left to Inspect.
+
+    Args:
+        role: An Inspect model role (`--model-role drafter=...`). When the eval defines
+            it, the bridge sends this model's calls to the role's model (`inspect/<role>`);
+            when it does not, to the eval's `--model`, so a graph with roles still runs
+            on a single model.
     """
+    name = f"inspect/{role}" if role and role in model_roles() else "inspect"
     return ChatOpenAI(
-        model="inspect",
+        model=name,
         api_key=SecretStr("inspect-bridge"),  # required, never sent anywhere
         disable_streaming=True,
         max_retries=0,
@@ -154,7 +160,7 @@ def operator_agent(
                 # Unique per run: a shared checkpointer never mixes two runs of a sample.
                 "configurable": {"thread_id": f"{state.sample_id}:{state.epoch}:{uuid4().hex}"},
             }
-            stop = await _run_with_resumes(
+            stop, final = await _run_with_resumes(
                 compiled, state, config, health, max_resumes=max_resumes, max_steps=max_steps
             )
         state.store.set(_keys.AGENT_STOP, stop)
@@ -162,6 +168,7 @@ def operator_agent(
         state.messages = bridge.state.messages
         if bridge.state.output is not None:
             state.output = bridge.state.output
+        _adopt_final_report(state, final)
         return state
 
     return solve
@@ -175,20 +182,23 @@ async def _run_with_resumes(
     *,
     max_resumes: int,
     max_steps: int,
-) -> str:
+) -> tuple[str, str | None]:
     """Run the graph; after a runtime failure resume from its checkpoint if it has one.
 
     A resumed run gets only the steps the budget has left, so resuming never buys
     a graph more steps than the plain one gets.
+
+    Returns:
+        Why the agent stopped, and the graph's final report when it finished.
     """
     resumable = getattr(compiled, "checkpointer", None) is not None
     graph_input: dict[str, Any] | None = {"messages": [HumanMessage(state.input_text)]}
     while True:
         try:
-            await compiled.ainvoke(graph_input, config=config)
-            return "final"
+            result = await compiled.ainvoke(graph_input, config=config)
+            return "final", final_report(result)
         except GraphRecursionError:
-            return "step_budget"
+            return "step_budget", None
         except Exception as ex:
             if not is_runtime_error(ex):
                 raise
@@ -196,11 +206,38 @@ async def _run_with_resumes(
                 snapshot = await compiled.aget_state(config)
                 left = 2 * max_steps + 1 - int((snapshot.metadata or {}).get("step", 0))
                 if left < 1:
-                    return "step_budget"
+                    return "step_budget", None
                 # None resumes the thread from its last checkpoint: the failed step reruns.
                 health.resumes += 1
                 graph_input = None
                 config = {**config, "recursion_limit": left}
                 continue
             state.store.set(_keys.RUNTIME_ERROR, f"{type(ex).__name__}: {ex}")
-            return "runtime_error"
+            return "runtime_error", None
+
+
+def final_report(result: Any) -> str | None:
+    """The text of the graph's last message when it is a final answer (no tool calls)."""
+    messages = result.get("messages") if isinstance(result, dict) else None
+    if not messages:
+        return None
+    last = messages[-1]
+    if not isinstance(last, AIMessage) or last.tool_calls:
+        return None
+    return str(last.text)
+
+
+def _adopt_final_report(state: TaskState, final: str | None) -> None:
+    """Make the graph's own final answer the sample's output.
+
+    A graph may end on a message no model produced last: a verifier that approved the
+    drafter's report, or downgraded its status. The scorers read the output, so it
+    must be the report the graph returned, not the last model call's reply.
+    """
+    if final is None:
+        return
+    if state.output is not None and state.output.completion == final:
+        return
+    model = str(state.model)
+    state.output = ModelOutput.from_content(model=model, content=final)
+    state.messages.append(ChatMessageAssistant(content=final, model=model, source="generate"))

@@ -22,6 +22,7 @@ from inspect_ai.model import (
 from inspect_ai.solver._task_state import sample_state
 from inspect_ai.tool import ToolCall, ToolChoice, ToolInfo
 
+from operator_eval._review import VERDICT_TOOL
 from operator_eval.policies._policies import (
     FLAWS,
     POLICIES,
@@ -29,6 +30,7 @@ from operator_eval.policies._policies import (
     FinalAction,
     Policy,
 )
+from operator_eval.policies._verifier import oracle_verifier
 from operator_eval.world._spec import TaskSpec
 
 
@@ -105,11 +107,16 @@ class OperatorPolicyAPI(ModelAPI):
         if self._latency:
             await asyncio.sleep(self._latency)
         outputs = _tool_outputs(input)
-        action = replay(self._policy(spec), outputs)
+        offered = {t.name for t in tools}
+        if VERDICT_TOOL in offered and self.model_name == "oracle":
+            # Asked to review another agent's report (the verifier of draft_verify).
+            request = next((m.text for m in input if m.role == "user"), "")
+            action = replay(oracle_verifier(spec, request), outputs)
+        else:
+            action = replay(self._policy(spec), outputs)
         name = self.model_name + (f"[{self._flaw}]" if self._flaw else "")
         if isinstance(action, FinalAction):
             return ModelOutput.from_content(model=name, content=action.text)
-        offered = {t.name for t in tools}
         if action.tool not in offered:
             text = f"Tool {action.tool!r} is not offered by this agent.\nSTATUS: FAILED"
             return ModelOutput.from_content(model=name, content=text)

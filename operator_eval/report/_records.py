@@ -20,7 +20,7 @@ from typing import Any
 from inspect_ai.log import EvalLog, EvalSample, read_eval_log
 from pydantic import ValidationError
 
-from operator_eval._defaults import DEFAULT_GRAPH
+from operator_eval._defaults import DEFAULT_GRAPH, DEFAULT_MAX_STEPS
 
 SCORER = "operator_score"
 MAX_POINTS = 25
@@ -81,18 +81,44 @@ class SampleRecord:
     max_points: int = MAX_POINTS
 
 
-def model_label(log: EvalLog) -> str:
-    """A short column name: the model, its model args and a non-default graph.
+def _graph_name(graph: str) -> str:
+    """`make_resilient_graph` for a distinctive factory; the file's name for a `make_graph`."""
+    target, _, attr = graph.rpartition(":")
+    if attr != "make_graph" or not target:
+        return attr or graph
+    return Path(target).stem if target.endswith(".py") else target.rsplit(".", 1)[-1]
 
-    E.g. `opeval/flawed[skip_verify]` or `faulty/opeval/oracle[resets=0.2] @ make_resilient_graph`.
+
+def _roles(log: EvalLog) -> str:
+    roles = log.eval.model_roles or {}
+    shown = []
+    for role, config in sorted(roles.items()):
+        configs = config if isinstance(config, list) else [config]
+        shown.append(f"{role}={'+'.join(c.model for c in configs)}")
+    return ", ".join(shown)
+
+
+def model_label(log: EvalLog) -> str:
+    """A short column name: the model, its model args, a non-default graph, roles and budget.
+
+    E.g. `opeval/flawed[skip_verify]`, `faulty/opeval/oracle[resets=0.2] @ make_resilient_graph`
+    or `llama-cpp-python/smollm2 @ draft_verify(drafter=llama-cpp-python/smollm2,
+    verifier=opeval/oracle) max_steps=12`.
     """
     args = log.eval.model_args or {}
     suffix = ",".join(str(v) if k == "flaw" else f"{k}={v}" for k, v in sorted(args.items()))
     label = f"{log.eval.model}[{suffix}]" if suffix else log.eval.model
-    graph = (log.eval.task_args or {}).get("graph")
-    if not graph or graph == DEFAULT_GRAPH:
-        return label
-    return f"{label} @ {str(graph).rsplit(':', 1)[-1]}"
+    task_args = log.eval.task_args or {}
+    graph = task_args.get("graph")
+    if graph and graph != DEFAULT_GRAPH:
+        label += f" @ {_graph_name(str(graph))}"
+    roles = _roles(log)
+    if roles:
+        label += f"({roles})"
+    steps = task_args.get("max_steps")
+    if steps is not None and steps != DEFAULT_MAX_STEPS:
+        label += f" max_steps={steps}"
+    return label
 
 
 def _usage(sample: EvalSample) -> dict[str, TokenUsage]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from inspect_ai import Task, task
 
+from operator_eval._defaults import DEFAULT_MAX_STEPS
 from operator_eval.agent import DEFAULT_GRAPH
-from operator_eval.agent._solver import DEFAULT_MAX_STEPS
 from operator_eval.tasks._family import family_task
 
 

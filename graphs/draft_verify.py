@@ -1,0 +1,301 @@
+"""Mixed routing as a LangGraph graph: a drafter does the work, a verifier gates DONE.
+
+The drafter (Inspect model role `drafter`, e.g. a local model) runs the ReAct loop
+with every operator tool. When it stops, the verifier (role `verifier`, e.g. a
+frontier model) reviews its report with read-only tools (files and the live
+service) and calls `submit_verdict`:
+
+- `approve`: the drafter's report stands;
+- `revise`: the report goes back to the drafter with the verifier's reason
+  (at most `max_rounds` reviews in all);
+- `downgrade`, a revise past the last round, or no verdict at all: the report is
+  re-issued with the verifier's status (FAILED unless it names another) and reason.
+
+So no DONE leaves this agent unless the verifier approved it. Run it with
+
+    inspect eval operator_eval/deploy_recovery --model DRAFTER
+        -T graph=graphs/draft_verify.py:make_graph
+        --model-role drafter=DRAFTER --model-role verifier=VERIFIER
+
+(or `--solver operator_eval/operator_agent -S graph=...`). A role the eval does not
+define falls back to `--model`, so the graph also runs as self-review on one model.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from typing import Annotated, Any, Literal, TypedDict
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import (
+    AIMessage,
+    AnyMessage,
+    HumanMessage,
+    RemoveMessage,
+    SystemMessage,
+    ToolMessage,
+)
+from langchain_core.runnables import RunnableConfig
+from langchain_core.tools import BaseTool, tool
+from langgraph.graph import END, START, StateGraph
+from langgraph.graph.message import REMOVE_ALL_MESSAGES, add_messages
+from langgraph.prebuilt import ToolNode
+
+from operator_eval._review import ACTIONS_HEADING, REPORT_HEADING, TICKET_HEADING, VERDICT_TOOL
+
+DRAFTER_PROMPT = """\
+You are a careful operator. You act only through your tools, you verify results
+against the live system before you believe them, and you never claim DONE without
+evidence you observed yourself. When something cannot be done safely, say BLOCKED
+and show why. A verifier reviews your report before it is accepted."""
+
+VERIFIER_PROMPT = """\
+You are the verifier of an operator agent's work. You did not do the work; you check it.
+Read the ticket, what the agent ran (each tool call and what it printed) and its final
+report below, then inspect the proof file the ticket asks for and the world itself
+(files, and the live service with http_get) with your read-only tools. Evidence the
+proof cites must appear in what the agent ran and must still hold now. Do not trust
+the report's words: trust only what you observe.
+Finish by calling submit_verdict exactly once:
+- approve: what you observed supports the report's status and its claims;
+- revise: the agent can still fix it; say precisely what is wrong or missing;
+- downgrade: the report's status is not supported; give the status you can support
+  (FAILED when in doubt)."""
+
+READ_ONLY_TOOLS = ("read_file", "list_files", "http_get")
+"""The verifier inspects; it never writes, runs commands or deploys."""
+
+DEFAULT_MAX_ROUNDS = 2
+
+ACTION_OUTPUT_CHARS = 2000
+"""Each tool output shown to the verifier is cut to this many characters."""
+ACTIONS_CHARS = 40_000
+"""The action log shown to the verifier keeps its most recent calls within this budget."""
+
+Decision = Literal["approve", "revise", "downgrade"]
+StatusName = Literal["DONE", "BLOCKED", "FAILED"]
+
+_STATUS_LINE = re.compile(r"^[ \t>*#`-]*STATUS:.*$", re.IGNORECASE | re.MULTILINE)
+_TEXT_VERDICT = re.compile(r"VERDICT:\s*(approve|revise|downgrade)\b", re.IGNORECASE)
+
+
+@tool
+def submit_verdict(decision: Decision, reason: str, status: StatusName | None = None) -> str:
+    """Record your verdict on the operator agent's report. Call it exactly once, last.
+
+    Args:
+        decision: approve (the evidence supports the report), revise (send it back to
+            the agent with your reason), or downgrade (the report's status is not supported).
+        reason: What you observed that decided it; for revise, what the agent must fix.
+        status: With downgrade: the status you can support (DONE, BLOCKED or FAILED).
+    """
+    return f"verdict recorded: {decision}"
+
+
+class DraftVerifyState(TypedDict):
+    """The drafter's conversation, the verifier's current review, and the review count."""
+
+    messages: Annotated[list[AnyMessage], add_messages]
+    review: Annotated[list[AnyMessage], add_messages]
+    rounds: int
+
+
+def _role_model(
+    role: str, explicit: BaseChatModel | None, model: BaseChatModel | None
+) -> BaseChatModel:
+    """The explicit model, else the role's bridged model, else the eval's model."""
+    from inspect_ai.model import model_roles
+
+    from operator_eval.agent import bridged_chat_model
+
+    if explicit is not None:
+        return explicit
+    if role in model_roles() or model is None:
+        return bridged_chat_model(role)
+    return model
+
+
+def _default_tools() -> list[BaseTool]:
+    from operator_eval.tools import operator_tools
+
+    return operator_tools(socket=".run/app.sock")
+
+
+def _ticket(messages: Sequence[AnyMessage]) -> str:
+    first = next((m for m in messages if isinstance(m, HumanMessage)), None)
+    return str(first.text) if first is not None else ""
+
+
+def _report(messages: Sequence[AnyMessage]) -> str:
+    last = messages[-1] if messages else None
+    return str(last.text) if isinstance(last, AIMessage) else ""
+
+
+def action_log(messages: Sequence[AnyMessage]) -> str:
+    """The drafter's tool calls and their outputs, one `### n. tool {args}` block each.
+
+    Outputs are cut to `ACTION_OUTPUT_CHARS`; when the whole log exceeds `ACTIONS_CHARS`
+    the oldest calls are left out (and the log says how many).
+    """
+    outputs = {m.tool_call_id: str(m.text) for m in messages if isinstance(m, ToolMessage)}
+    blocks: list[str] = []
+    for message in messages:
+        if not isinstance(message, AIMessage):
+            continue
+        for call in message.tool_calls:
+            args = json.dumps(call.get("args") or {}, sort_keys=True)
+            output = outputs.get(call.get("id") or "", "(no output)")
+            if len(output) > ACTION_OUTPUT_CHARS:
+                output = output[:ACTION_OUTPUT_CHARS] + "\n[... output cut]"
+            blocks.append(f"### {len(blocks) + 1}. {call['name']} {args}\n{output}")
+    kept: list[str] = []
+    size = 0
+    for block in reversed(blocks):
+        size += len(block) + 2
+        if size > ACTIONS_CHARS:
+            break
+        kept.append(block)
+    dropped = len(blocks) - len(kept)
+    header = [f"({dropped} earlier calls left out)"] if dropped else []
+    return "\n\n".join(header + list(reversed(kept))) or "(no tool calls)"
+
+
+def review_request(ticket: str, actions: str, report: str) -> str:
+    """The verifier's task: the ticket, what the agent ran, and the report under review."""
+    return (
+        f"{TICKET_HEADING}\n\n"
+        f"{ticket}\n\n"
+        f"{ACTIONS_HEADING}\n\n"
+        f"{actions}\n\n"
+        f"{REPORT_HEADING}\n\n"
+        f"{report or '(the agent gave no report)'}\n\n"
+        "Check it against the proof file and the world, then call submit_verdict."
+    )
+
+
+def read_verdict(message: AnyMessage | None) -> dict[str, Any] | None:
+    """The verifier's verdict: its submit_verdict call, or a `VERDICT: <decision>` line."""
+    if not isinstance(message, AIMessage):
+        return None
+    for call in message.tool_calls:
+        if call["name"] == VERDICT_TOOL:
+            args = dict(call.get("args") or {})
+            if args.get("decision") in ("approve", "revise", "downgrade"):
+                return args
+            return None
+    match = _TEXT_VERDICT.search(str(message.text))
+    if match:
+        return {"decision": match.group(1).lower(), "reason": str(message.text)[-500:]}
+    return None
+
+
+def restate(report: str, status: str, reason: str) -> str:
+    """The report with its status replaced by the verifier's, and the verifier's reason."""
+    body = _STATUS_LINE.sub("", report).strip()
+    note = f"Verifier: {reason.strip() or 'the report was not approved.'}"
+    return f"{body}\n\n{note}\nSTATUS: {status}".lstrip()
+
+
+def make_graph(
+    config: RunnableConfig | None = None,
+    *,
+    model: BaseChatModel | None = None,
+    tools: Sequence[BaseTool] | None = None,
+    drafter: BaseChatModel | None = None,
+    verifier: BaseChatModel | None = None,
+    max_rounds: int = DEFAULT_MAX_ROUNDS,
+) -> Any:
+    """Build the drafter + verifier graph.
+
+    Args:
+        config: LangGraph Studio passes its run config here (unused).
+        model: The solver's bridged model (the eval's `--model`); unused when the
+            roles are defined, which they normally are.
+        tools: Operator tools; the solver passes the sample's sandbox tools.
+        drafter: Chat model of the drafter (default: the `drafter` role's model).
+        verifier: Chat model of the verifier (default: the `verifier` role's model).
+        max_rounds: Reviews before an unapproved report is downgraded (at least 1).
+    """
+    if max_rounds < 1:
+        raise ValueError(f"max_rounds must be at least 1, got {max_rounds}")
+    tool_list = list(tools) if tools is not None else _default_tools()
+    inspect_tools = [t for t in tool_list if t.name in READ_ONLY_TOOLS]
+    drafting = _role_model("drafter", drafter, model).bind_tools(tool_list)
+    verifying = _role_model("verifier", verifier, model).bind_tools(
+        [*inspect_tools, submit_verdict]
+    )
+
+    async def draft(state: DraftVerifyState) -> dict[str, Any]:
+        response = await drafting.ainvoke([SystemMessage(DRAFTER_PROMPT), *state["messages"]])
+        return {"messages": [response]}
+
+    def after_draft(state: DraftVerifyState) -> str:
+        calls = getattr(state["messages"][-1], "tool_calls", None)
+        return "draft_tools" if calls else "open_review"
+
+    def open_review(state: DraftVerifyState) -> dict[str, Any]:
+        messages = state["messages"]
+        request = review_request(_ticket(messages), action_log(messages), _report(messages))
+        return {
+            "review": [RemoveMessage(id=REMOVE_ALL_MESSAGES), HumanMessage(request)],
+            "rounds": state.get("rounds", 0) + 1,
+        }
+
+    async def verify(state: DraftVerifyState) -> dict[str, Any]:
+        response = await verifying.ainvoke([SystemMessage(VERIFIER_PROMPT), *state["review"]])
+        return {"review": [response]}
+
+    def after_verify(state: DraftVerifyState) -> str:
+        last = state["review"][-1]
+        calls = getattr(last, "tool_calls", None) or []
+        if calls and not any(c["name"] == VERDICT_TOOL for c in calls):
+            return "verify_tools"
+        return "decide"
+
+    def decide(state: DraftVerifyState) -> dict[str, Any]:
+        verdict = read_verdict(state["review"][-1]) or {
+            "decision": "downgrade",
+            "reason": "the verifier gave no verdict",
+        }
+        report = _report(state["messages"])
+        if verdict["decision"] == "approve":
+            return {}
+        reason = str(verdict.get("reason") or "")
+        if verdict["decision"] == "revise" and state["rounds"] < max_rounds:
+            return {
+                "messages": [
+                    HumanMessage(
+                        "A verifier reviewed your report and sent it back:\n"
+                        f"{reason}\n\nFix what it found, check the world again, and report "
+                        "again ending with a STATUS line."
+                    )
+                ]
+            }
+        status = str(verdict.get("status") or "FAILED").upper()
+        if status not in ("DONE", "BLOCKED", "FAILED") or status == "DONE":
+            status = "FAILED"  # a verifier that did not approve cannot hand out DONE
+        return {"messages": [AIMessage(restate(report, status, reason), name="verifier")]}
+
+    def after_decide(state: DraftVerifyState) -> str:
+        return "draft" if isinstance(state["messages"][-1], HumanMessage) else END
+
+    builder = StateGraph(DraftVerifyState)
+    builder.add_node("draft", draft)
+    builder.add_node("draft_tools", ToolNode(tool_list, handle_tool_errors=True))
+    builder.add_node("open_review", open_review)
+    builder.add_node("verify", verify)
+    builder.add_node(
+        "verify_tools",
+        ToolNode(inspect_tools, handle_tool_errors=True, messages_key="review"),
+    )
+    builder.add_node("decide", decide)
+    builder.add_edge(START, "draft")
+    builder.add_conditional_edges("draft", after_draft, ["draft_tools", "open_review"])
+    builder.add_edge("draft_tools", "draft")
+    builder.add_edge("open_review", "verify")
+    builder.add_conditional_edges("verify", after_verify, ["verify_tools", "decide"])
+    builder.add_edge("verify_tools", "verify")
+    builder.add_conditional_edges("decide", after_decide, ["draft", END])
+    return builder.compile(name="draft_verify")

@@ -1,0 +1,13 @@
+"""The review protocol between a drafter and a verifier (`graphs/draft_verify.py`).
+
+Shared by the graph, which writes review requests, and the scripted verifier
+(`opeval/oracle` in the verifier role), which reads them.
+"""
+
+VERDICT_TOOL = "submit_verdict"
+"""The verifier's tool: a model offered it is being asked to verify, not to operate."""
+
+TICKET_HEADING = "## Ticket given to the agent"
+ACTIONS_HEADING = "## What the agent ran"
+"""Followed by one `### n. tool {json args}` block per tool call, with its output."""
+REPORT_HEADING = "## The agent's final report"

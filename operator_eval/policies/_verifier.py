@@ -1,0 +1,137 @@
+"""The scripted oracle as a verifier: it reviews another agent's report through the tools.
+
+Used as the `verifier` role of `graphs/draft_verify.py` (`--model-role verifier=opeval/oracle`).
+It knows the answer key, so it is the ideal verifier. It approves a report only when
+
+- the claimed status is the one the key demands;
+- the proof (or the document deliverable) is readable, and every evidence item the proof
+  cites appears in what the agent ran (the review request's action log) and, for live
+  routes, still holds when the verifier reads the route itself;
+- for DONE, every live route the key checks answers as it must.
+
+Anything else is sent back with the reason.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from operator_eval._review import ACTIONS_HEADING, REPORT_HEADING, VERDICT_TOOL
+from operator_eval.policies._policies import Policy, ToolAction, _http, _satisfies
+from operator_eval.scorers._proof import CommandEvidence, FileEvidence, HttpEvidence, parse_proof
+from operator_eval.scorers._status import read_claimed_status
+from operator_eval.world._spec import TaskSpec
+
+ROUTE_TRIES = 3
+"""Reads of a route before it counts as wrong (a flapping health check settles quickly)."""
+
+_BLOCK = re.compile(r"^### \d+\. (\w+) (\{.*\})$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Ran:
+    """One tool call of the agent under review, as the review request shows it."""
+
+    tool: str
+    args: dict[str, object]
+    output: str
+
+
+def _section(request: str, heading: str, until: str | None) -> str:
+    _, found, after = request.partition(heading)
+    if not found:
+        return ""
+    return after.partition(until)[0] if until else after
+
+
+def actions_of(request: str) -> list[Ran]:
+    """Parse the action log of a review request (`### n. tool {args}` blocks)."""
+    text = _section(request, ACTIONS_HEADING, REPORT_HEADING)
+    found = list(_BLOCK.finditer(text))
+    actions = []
+    for match, following in zip(found, [*found[1:], None], strict=True):
+        end = following.start() if following else len(text)
+        try:
+            args = json.loads(match.group(2))
+        except json.JSONDecodeError:
+            args = {}
+        actions.append(Ran(match.group(1), args, text[match.end() : end].strip("\n")))
+    return actions
+
+
+def _observed_http(ev: HttpEvidence, ran: list[Ran]) -> bool:
+    for action in ran:
+        if action.tool == "http_get" and action.args.get("route") == ev.route:
+            status, body = _http(action.output)
+            if status == ev.status and ev.body_contains in body:
+                return True
+    return False
+
+
+def _observed_command(ev: CommandEvidence, ran: list[Ran]) -> bool:
+    wanted = ev.command.strip()
+    return any(
+        str(a.args.get("command", "")).strip() == wanted and ev.output_contains in a.output
+        for a in ran
+    )
+
+
+def _observed_file(ev: FileEvidence, ran: list[Ran]) -> bool:
+    return any(ev.sha256.lower() in a.output and ev.path in a.output for a in ran)
+
+
+def _verdict(decision: str, reason: str) -> ToolAction:
+    args = {"decision": decision, "reason": reason}
+    if decision != "approve":
+        args["status"] = "FAILED"
+    return ToolAction(VERDICT_TOOL, args)
+
+
+def oracle_verifier(spec: TaskSpec, request: str) -> Policy:
+    """Check the report against the world; approve it or send it back with the reason."""
+    problems: list[str] = []
+    claimed = read_claimed_status(_section(request, REPORT_HEADING, None) or request).status
+    expected = spec.expected.status
+    if claimed != expected:
+        shown_status = claimed or "no status"
+        problems.append(f"the report claims {shown_status}; the world does not support it")
+    deliverable = spec.expected.output.path if spec.expected.output else spec.proof_path
+    shown = yield ToolAction("read_file", {"path": deliverable})
+    if shown.startswith("error:"):
+        problems.append(f"no readable proof at {deliverable} ({shown[:120]})")
+    elif spec.expected.output is None and not problems:
+        ran = actions_of(request)
+        parsed = parse_proof(shown.encode(), path=deliverable)
+        if parsed.proof is None:
+            problems.append(f"{deliverable}: {parsed.reason}")
+        else:
+            for ev in parsed.proof.evidence:
+                if isinstance(ev, HttpEvidence):
+                    seen = _observed_http(ev, ran)
+                    if seen:
+                        now = yield ToolAction("http_get", {"route": ev.route})
+                        status, body = _http(now)
+                        seen = status == ev.status and ev.body_contains in body
+                elif isinstance(ev, CommandEvidence):
+                    seen = _observed_command(ev, ran)
+                else:
+                    seen = _observed_file(ev, ran)
+                if not seen:
+                    problems.append(f"evidence {ev.id} was not observed, or no longer holds")
+                    break
+    if expected == "DONE" and not problems:
+        for exp in spec.expected.live:
+            status, body = None, ""
+            for _ in range(ROUTE_TRIES):
+                status, body = _http((yield ToolAction("http_get", {"route": exp.route})))
+                if _satisfies(status, body, exp):
+                    break
+            else:
+                problems.append(f"GET {exp.route} answers {status}: {body.strip()[:120]!r}")
+                break
+    if problems:
+        yield _verdict("revise", "; ".join(problems))
+    else:
+        yield _verdict("approve", f"{expected} is supported by the proof and the live checks")
