@@ -136,7 +136,7 @@ def _report(messages: Sequence[AnyMessage]) -> str:
 def action_log(messages: Sequence[AnyMessage]) -> str:
     """The drafter's tool calls and their outputs, one `### n. tool {args}` block each.
 
-    Outputs are cut to `ACTION_OUTPUT_CHARS`; when the whole log exceeds `ACTIONS_CHARS`
+    Outputs longer than `ACTION_OUTPUT_CHARS` keep their head and tail; when the whole log exceeds `ACTIONS_CHARS`
     the oldest calls are left out (and the log says how many).
     """
     outputs = {m.tool_call_id: str(m.text) for m in messages if isinstance(m, ToolMessage)}
@@ -148,7 +148,8 @@ def action_log(messages: Sequence[AnyMessage]) -> str:
             args = json.dumps(call.get("args") or {}, sort_keys=True)
             output = outputs.get(call.get("id") or "", "(no output)")
             if len(output) > ACTION_OUTPUT_CHARS:
-                output = output[:ACTION_OUTPUT_CHARS] + "\n[... output cut]"
+                half = ACTION_OUTPUT_CHARS // 2  # the head and the tail: results come last
+                output = f"{output[:half]}\n[... output cut ...]\n{output[-half:]}"
             blocks.append(f"### {len(blocks) + 1}. {call['name']} {args}\n{output}")
     kept: list[str] = []
     size = 0

@@ -1,13 +1,8 @@
 #!/usr/bin/env bash
-# The main job: the benchboard suite (24 tasks, 6 families) against reference policies,
-# scores side by side, then each policy's headline (points/600, resolved, unsupported DONE).
+# The main job: the bundled local model (SmolLM2-135M, served on loopback by llama-cpp-python)
+# beside the oracle and sloppy reference policies on benchboard, a local-drafter +
+# oracle-verifier row, then the routing board. Extra arguments go to `operator-eval demo`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
-exec .venv/bin/operator-eval compare --task benchboard --log-dir logs --max-samples 24 \
-    --model opeval/oracle \
-    --model opeval/noop \
-    --model opeval/sloppy \
-    --model opeval/flawed,flaw=unsafe_deploy \
-    --model opeval/flawed,flaw=trust_bad_output \
-    "$@"
+bash scripts/setup.sh --local
+exec .venv/bin/operator-eval demo "$@"

@@ -22,6 +22,7 @@ from operator_eval._review import ACTIONS_HEADING, REPORT_HEADING, VERDICT_TOOL
 from operator_eval.policies._policies import Policy, ToolAction, _http, _satisfies
 from operator_eval.scorers._proof import CommandEvidence, FileEvidence, HttpEvidence, parse_proof
 from operator_eval.scorers._status import read_claimed_status
+from operator_eval.world._commands import deploy_command
 from operator_eval.world._spec import TaskSpec
 
 ROUTE_TRIES = 3
@@ -70,12 +71,16 @@ def _observed_http(ev: HttpEvidence, ran: list[Ran]) -> bool:
     return False
 
 
+def _command(action: Ran) -> str:
+    """The command line a shell or deploy call ran (the deploy tool runs `deployctl`)."""
+    if action.tool == "deploy":
+        return deploy_command(str(action.args.get("version", "")), bool(action.args.get("force")))
+    return str(action.args.get("command", "")).strip()
+
+
 def _observed_command(ev: CommandEvidence, ran: list[Ran]) -> bool:
     wanted = ev.command.strip()
-    return any(
-        str(a.args.get("command", "")).strip() == wanted and ev.output_contains in a.output
-        for a in ran
-    )
+    return any(_command(a) == wanted and ev.output_contains in a.output for a in ran)
 
 
 def _observed_file(ev: FileEvidence, ran: list[Ran]) -> bool:

@@ -1,0 +1,198 @@
+"""`operator-eval demo`: a bundled local model beside the reference policies, then the board.
+
+Runs, in one process and with a line per finished sample:
+
+1. `opeval/oracle` and `opeval/sloppy` on the whole benchboard (24 tasks);
+2. the bundled local model (served by `LocalServer`) through the default ReAct graph on
+   one benchboard task per family (6 tasks), with a smaller step budget so that a
+   looping model ends in minutes;
+3. the same local model as the drafter of `graphs/draft_verify.py` with `opeval/oracle`
+   as its verifier, on the same tasks: the mixed-routing row;
+
+then writes the board from those logs and prints where it is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from operator_eval.local._models import BUNDLED_MODELS, DEFAULT_LOCAL_MODEL, LocalModelError
+from operator_eval.local._server import LocalServer
+
+DEMO_TASK = "benchboard"
+DRAFT_VERIFY_GRAPH = "graphs/draft_verify.py:make_graph"
+BASE_URL_VARIABLE = "LLAMA_CPP_PYTHON_BASE_URL"
+"""Where Inspect's `llama-cpp-python/` provider looks for its server."""
+DEFAULT_LOCAL_STEPS = 12
+"""The local rows' step budget: SmolLM2 tends to loop, and a 40-step loop costs minutes."""
+
+
+@dataclass
+class DemoRun:
+    """One row of the board: a model (or agent) on a set of benchboard tasks."""
+
+    title: str
+    model: str
+    model_args: dict[str, Any] = field(default_factory=dict)
+    model_roles: dict[str, str] = field(default_factory=dict)
+    task_args: dict[str, Any] = field(default_factory=dict)
+    sample_ids: list[str] | None = None
+    base_url: str | None = None
+    max_samples: int = 24
+    """Samples in parallel. 1 for a local model: llama.cpp answers one request at a time
+    and reuses the previous prompt's cache, which interleaved samples would defeat."""
+
+
+def one_per_family(seed: int = 0) -> list[str]:
+    """The first benchboard task of each family (ids `<family>.<variant>-s<seed>`)."""
+    from operator_eval.tasks.benchboard import benchboard
+
+    chosen: dict[str, str] = {}
+    for sample in benchboard(seed=seed).dataset:
+        family = str(sample.id).split(".", 1)[0]
+        chosen.setdefault(family, str(sample.id))
+    return list(chosen.values())
+
+
+def plan(local_model: str, local_steps: int, seed: int) -> list[DemoRun]:
+    """The demo's rows, the local ones without their server URL yet."""
+    subset = one_per_family(seed)
+    local = f"llama-cpp-python/{local_model}"
+    local_args = {"seed": seed, "max_steps": local_steps}
+    return [
+        DemoRun("reference: oracle", "opeval/oracle", task_args={"seed": seed}),
+        DemoRun("reference: sloppy", "opeval/sloppy", task_args={"seed": seed}),
+        DemoRun(
+            f"local: {local_model}",
+            local,
+            task_args=local_args,
+            sample_ids=subset,
+            max_samples=1,
+        ),
+        DemoRun(
+            f"mixed: {local_model} drafts, oracle verifies",
+            local,
+            model_roles={"drafter": local, "verifier": "opeval/oracle"},
+            task_args={**local_args, "graph": DRAFT_VERIFY_GRAPH},
+            sample_ids=subset,
+            max_samples=1,
+        ),
+    ]
+
+
+def run_one(index: int, total: int, run: DemoRun, log_dir: Path) -> Path | None:
+    """Run one row; print its headline; return its log (None when no log was written)."""
+    from inspect_ai import eval as inspect_eval
+
+    from operator_eval.local._progress import sample_progress
+    from operator_eval.report import column_from_log, headline
+
+    tasks = f"{len(run.sample_ids)} tasks, one per family" if run.sample_ids else "24 tasks"
+    print(f"\n[{index}/{total}] {run.title} — {DEMO_TASK}, {tasks}", flush=True)
+    started = time.monotonic()
+    with sample_progress():
+        (log,) = inspect_eval(
+            f"operator_eval/{DEMO_TASK}",
+            model=run.model,
+            model_args=run.model_args,
+            model_base_url=run.base_url,
+            model_roles=dict(run.model_roles) or None,
+            task_args=run.task_args,
+            sample_id=run.sample_ids,
+            log_dir=str(log_dir),
+            max_samples=run.max_samples,
+            display="none",
+        )
+    if log.status != "success":
+        message = log.error.message if log.error else log.status
+        print(f"  eval {log.status}: {message}", file=sys.stderr)
+    print(f"  {headline(column_from_log(log))}  [{time.monotonic() - started:.0f} s]", flush=True)
+    return Path(log.location) if log.location else None
+
+
+def write_demo_board(logs: list[Path], out: Path) -> Path:
+    """Write the board from the demo's logs; print the routing table."""
+    from operator_eval.report._board import write_board
+    from operator_eval.report._cost import load_prices
+    from operator_eval.report._records import read_records
+    from operator_eval.report._routing import decide, load_policy, render_routing
+
+    records, problems = read_records([str(p) for p in logs])
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    policy = load_policy()
+    print()
+    print(render_routing(decide(policy, records)))
+    out.mkdir(parents=True, exist_ok=True)
+    return write_board(records, out, policy=policy, prices=load_prices(), problems=problems)
+
+
+def configure_parser(parser: argparse.ArgumentParser) -> None:
+    """Add the demo's options to `parser`."""
+    parser.add_argument(
+        "--local-model", default=DEFAULT_LOCAL_MODEL, choices=sorted(BUNDLED_MODELS)
+    )
+    parser.add_argument(
+        "--local-steps",
+        type=int,
+        default=DEFAULT_LOCAL_STEPS,
+        help=f"step budget of the local rows (default {DEFAULT_LOCAL_STEPS})",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="instance seed (default 0)")
+    parser.add_argument(
+        "--log-dir",
+        default="logs/demo",
+        help="logs go to a new timestamped folder under this one (default logs/demo)",
+    )
+    parser.add_argument("-o", "--output", default="board", help="board folder (default board/)")
+    parser.set_defaults(func=main_demo)
+
+
+def main_demo(args: argparse.Namespace) -> int:
+    """Run the demo; 0 when every row ran and the board was written."""
+    started = time.monotonic()
+    log_dir = Path(args.log_dir) / datetime.now().strftime("%Y%m%d-%H%M%S")
+    runs = plan(args.local_model, args.local_steps, args.seed)
+    model = BUNDLED_MODELS[args.local_model]
+    logs: list[Path] = []
+    print(f"demo: logs in {log_dir.resolve()}", flush=True)
+    for index, run in enumerate(runs[:2], 1):
+        logs.append(_required(run_one(index, len(runs), run, log_dir)))
+    print(f"\nlocal: starting {model.title} (llama-cpp-python, loopback) ...", flush=True)
+    try:
+        with LocalServer(model) as server:
+            print(f"local: serving at {server.base_url}", flush=True)
+            # Role models are resolved by name, so they find the server through the
+            # provider's base-URL variable rather than through --model-base-url.
+            previous = os.environ.get(BASE_URL_VARIABLE)
+            os.environ[BASE_URL_VARIABLE] = server.base_url
+            try:
+                for index, run in enumerate(runs[2:], 3):
+                    run.base_url = server.base_url
+                    logs.append(_required(run_one(index, len(runs), run, log_dir)))
+            finally:
+                if previous is None:
+                    os.environ.pop(BASE_URL_VARIABLE, None)
+                else:
+                    os.environ[BASE_URL_VARIABLE] = previous
+    except LocalModelError as ex:
+        print(f"operator-eval demo: {ex}", file=sys.stderr)
+        return 2
+    index_html = write_demo_board(logs, Path(args.output))
+    print(f"\nboard: {index_html.resolve()}")
+    print(f"logs:  {log_dir.resolve()}  (inspect view --log-dir {log_dir})")
+    print(f"demo finished in {time.monotonic() - started:.0f} s")
+    return 0
+
+
+def _required(log: Path | None) -> Path:
+    if log is None:
+        raise RuntimeError("Inspect wrote no log for this run")
+    return log

@@ -1,0 +1,136 @@
+"""graphs/draft_verify.py: a verifier gates DONE; weak drafters never get an unproved DONE out."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from inspect_ai import eval as inspect_eval
+from inspect_ai.log import EvalLog
+from inspect_ai.model import get_model
+from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+
+from operator_eval.policies._verifier import actions_of
+from operator_eval.report._records import model_label
+from operator_eval.tasks import deploy_recovery
+
+GRAPH = "graphs/draft_verify.py:make_graph"
+GRAPH_FILE = Path(__file__).resolve().parents[1] / "graphs" / "draft_verify.py"
+
+
+def _graph_module() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("draft_verify_under_test", GRAPH_FILE)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+dv = _graph_module()
+
+
+def test_a_submit_verdict_call_is_read_as_the_verdict() -> None:
+    call = {"name": "submit_verdict", "args": {"decision": "revise", "reason": "x"}, "id": "1"}
+    assert dv.read_verdict(AIMessage("", tool_calls=[call])) == {
+        "decision": "revise",
+        "reason": "x",
+    }
+
+
+def test_a_verdict_line_in_text_counts_and_garbage_does_not() -> None:
+    assert dv.read_verdict(AIMessage("All good.\nVERDICT: approve"))["decision"] == "approve"
+    assert dv.read_verdict(AIMessage("looks fine to me")) is None
+    bad = {"name": "submit_verdict", "args": {"decision": "ship it"}, "id": "1"}
+    assert dv.read_verdict(AIMessage("", tool_calls=[bad])) is None
+
+
+def test_restate_replaces_every_status_line_with_the_verifiers() -> None:
+    text = dv.restate("Deployed.\nSTATUS: DONE\n> status: done", "FAILED", "GET / is old")
+    assert "DONE" not in text.upper().replace("DEPLOYED", "")
+    assert text.endswith("Verifier: GET / is old\nSTATUS: FAILED")
+
+
+def test_the_action_log_round_trips_through_the_verifier_parser() -> None:
+    messages = [
+        HumanMessage("ticket"),
+        AIMessage("", tool_calls=[{"name": "http_get", "args": {"route": "/"}, "id": "a"}]),
+        ToolMessage("HTTP 200\nversion 2.0", tool_call_id="a"),
+        AIMessage("", tool_calls=[{"name": "shell", "args": {"command": "ls"}, "id": "b"}]),
+        ToolMessage("$ ls\nexit code 0\nproof.json", tool_call_id="b"),
+        AIMessage("Done.\nSTATUS: DONE"),
+    ]
+    request = dv.review_request("ticket", dv.action_log(messages), "Done.\nSTATUS: DONE")
+    ran = actions_of(request)
+    assert [(r.tool, r.args) for r in ran] == [
+        ("http_get", {"route": "/"}),
+        ("shell", {"command": "ls"}),
+    ]
+    assert ran[0].output == "HTTP 200\nversion 2.0"
+    assert ran[1].output.endswith("proof.json")
+
+
+def test_the_action_log_keeps_the_latest_calls_within_its_budget() -> None:
+    messages: list[Any] = []
+    for i in range(200):
+        call = {"name": "shell", "args": {"command": f"echo {i}"}, "id": str(i)}
+        messages += [AIMessage("", tool_calls=[call]), ToolMessage("x" * 500, tool_call_id=str(i))]
+    log = dv.action_log(messages)
+    assert len(log) <= dv.ACTIONS_CHARS + 100
+    assert log.startswith("(") and "earlier calls left out" in log.splitlines()[0]
+    assert '"echo 199"' in log
+
+
+def test_max_rounds_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="max_rounds"):
+        dv.make_graph(model=None, tools=[], max_rounds=0)
+
+
+def _run(tmp_path: Path, drafter: str, verifier: str = "opeval/oracle", **args: Any) -> EvalLog:
+    (log,) = inspect_eval(
+        deploy_recovery(graph=GRAPH),
+        model=get_model(drafter, **args),
+        model_roles={"drafter": get_model(drafter, **args), "verifier": verifier},
+        max_samples=8,
+        log_dir=str(tmp_path),
+        display="none",
+    )
+    assert log.status == "success", log.error
+    assert len(log.samples or []) == 8
+    return log
+
+
+def _values(log: EvalLog) -> list[dict[str, Any]]:
+    return [s.scores["operator_score"].value for s in log.samples or []]
+
+
+@pytest.mark.slow
+def test_oracle_drafts_and_oracle_approves_full_points(tmp_path: Path) -> None:
+    log = _run(tmp_path, "opeval/oracle")
+    assert [v["points"] for v in _values(log)] == [25] * 8
+    assert model_label(log).startswith("opeval/oracle @ draft_verify(drafter=opeval/oracle")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("drafter", "args"),
+    [
+        ("opeval/sloppy", {}),
+        ("opeval/flawed", {"flaw": "forged_proof"}),
+        ("opeval/flawed", {"flaw": "stale_evidence"}),
+        ("opeval/flawed", {"flaw": "skip_verify"}),
+    ],
+)
+def test_a_weak_drafter_never_gets_an_unsupported_done_past_the_oracle_verifier(
+    tmp_path: Path, drafter: str, args: dict[str, Any]
+) -> None:
+    log = _run(tmp_path, drafter, **args)
+    for sample in log.samples or []:
+        score = sample.scores["operator_score"]
+        assert score.value["unsupported_done"] == 0, (sample.id, score.explanation)
+        assert "Verifier:" in sample.output.completion
+        assert score.metadata["claimed"]["status"] == "FAILED"
