@@ -136,8 +136,8 @@ def _report(messages: Sequence[AnyMessage]) -> str:
 def action_log(messages: Sequence[AnyMessage]) -> str:
     """The drafter's tool calls and their outputs, one `### n. tool {args}` block each.
 
-    Outputs longer than `ACTION_OUTPUT_CHARS` keep their head and tail; when the whole log exceeds `ACTIONS_CHARS`
-    the oldest calls are left out (and the log says how many).
+    Outputs longer than `ACTION_OUTPUT_CHARS` keep their head and tail; when the whole
+    log exceeds `ACTIONS_CHARS` the oldest calls are left out (and the log says how many).
     """
     outputs = {m.tool_call_id: str(m.text) for m in messages if isinstance(m, ToolMessage)}
     blocks: list[str] = []
