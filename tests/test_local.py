@@ -111,8 +111,8 @@ def test_local_serve_answers_a_tool_call_and_stops_on_ctrl_c() -> None:
         text = "".join(lines)
         assert "answered a tool-call request with http_get(" in text, text
         assert (
-            f"--model llama-cpp-python/smollm2 --model-base-url http://127.0.0.1:{port}/v1"
-            in text
+            f"--model llama-cpp-python/smollm2 --model-base-url http://127.0.0.1:{port}/v1 "
+            "--max-tokens 512" in text
         )
         assert answered < 120, text  # generous: the must-show is 60 s on an idle machine
         proc.send_signal(signal.SIGINT)
@@ -133,6 +133,7 @@ def test_one_sample_runs_end_to_end_on_the_real_local_model(tmp_path: Path) -> N
             model=server.inspect_model,
             model_base_url=server.base_url,
             limit=1,
+            max_tokens=256,
             log_dir=str(tmp_path),
             display="none",
         )

@@ -74,7 +74,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(
             "\nUse it with:\n"
             f"  inspect eval operator_eval/deploy_recovery --model {server.inspect_model} "
-            f"--model-base-url {server.base_url}\n"
+            f"--model-base-url {server.base_url} --max-tokens 512\n"
             f"\nCtrl-C stops the server (its log: {server.log_path}).",
             flush=True,
         )

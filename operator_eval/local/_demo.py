@@ -30,6 +30,9 @@ DEMO_TASK = "benchboard"
 DRAFT_VERIFY_GRAPH = "graphs/draft_verify.py:make_graph"
 BASE_URL_VARIABLE = "LLAMA_CPP_PYTHON_BASE_URL"
 """Where Inspect's `llama-cpp-python/` provider looks for its server."""
+LOCAL_MAX_TOKENS = 512
+"""Output tokens per local model turn: a small model can ramble until its context is full
+(6,000 tokens, five minutes, seen here), and no tool call needs more than this."""
 DEFAULT_LOCAL_STEPS = 12
 """The local rows' step budget: SmolLM2 tends to loop, and a 40-step loop costs minutes."""
 
@@ -45,6 +48,7 @@ class DemoRun:
     task_args: dict[str, Any] = field(default_factory=dict)
     sample_ids: list[str] | None = None
     base_url: str | None = None
+    max_tokens: int | None = None
     max_samples: int = 24
     """Samples in parallel. 1 for a local model: llama.cpp answers one request at a time
     and reuses the previous prompt's cache, which interleaved samples would defeat."""
@@ -74,6 +78,7 @@ def plan(local_model: str, local_steps: int, seed: int) -> list[DemoRun]:
             local,
             task_args=local_args,
             sample_ids=subset,
+            max_tokens=LOCAL_MAX_TOKENS,
             max_samples=1,
         ),
         DemoRun(
@@ -82,6 +87,7 @@ def plan(local_model: str, local_steps: int, seed: int) -> list[DemoRun]:
             model_roles={"drafter": local, "verifier": "opeval/oracle"},
             task_args={**local_args, "graph": DRAFT_VERIFY_GRAPH},
             sample_ids=subset,
+            max_tokens=LOCAL_MAX_TOKENS,
             max_samples=1,
         ),
     ]
@@ -108,6 +114,7 @@ def run_one(index: int, total: int, run: DemoRun, log_dir: Path) -> Path | None:
             sample_id=run.sample_ids,
             log_dir=str(log_dir),
             max_samples=run.max_samples,
+            max_tokens=run.max_tokens,
             display="none",
         )
     if log.status != "success":
