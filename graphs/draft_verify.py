@@ -11,7 +11,10 @@ service) and calls `submit_verdict`:
 - `downgrade`, a revise past the last round, or no verdict at all: the report is
   re-issued with the verifier's status (FAILED unless it names another) and reason.
 
-So no DONE leaves this agent unless the verifier approved it. Run it with
+A drafter still calling tools when the step budget is nearly spent (`REVIEW_RESERVE`
+steps left) is stopped and reviewed as it stands, so a looping drafter ends with a
+verdict rather than at the step limit. So no DONE leaves this agent unless the verifier
+approved it. Run it with
 
     inspect eval operator_eval/deploy_recovery --model DRAFTER
         -T graph=graphs/draft_verify.py:make_graph
@@ -41,6 +44,7 @@ from langchain_core.runnables import RunnableConfig
 from langchain_core.tools import BaseTool, tool
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.message import REMOVE_ALL_MESSAGES, add_messages
+from langgraph.managed import RemainingSteps
 from langgraph.prebuilt import ToolNode
 
 from operator_eval._review import ACTIONS_HEADING, REPORT_HEADING, TICKET_HEADING, VERDICT_TOOL
@@ -69,6 +73,11 @@ READ_ONLY_TOOLS = ("read_file", "list_files", "http_get")
 
 DEFAULT_MAX_ROUNDS = 2
 
+REVIEW_RESERVE = 12
+"""Graph steps kept for the last review: a drafter that is still calling tools when only
+this many remain is stopped and reviewed as it stands (and cannot be sent back), so a
+looping drafter still ends with the verifier's verdict instead of the step limit."""
+
 ACTION_OUTPUT_CHARS = 2000
 """Each tool output shown to the verifier is cut to this many characters."""
 ACTIONS_CHARS = 40_000
@@ -95,11 +104,16 @@ def submit_verdict(decision: Decision, reason: str, status: StatusName | None = 
 
 
 class DraftVerifyState(TypedDict):
-    """The drafter's conversation, the verifier's current review, and the review count."""
+    """The drafter's conversation, the verifier's review, its count, and the steps left.
+
+    `remaining_steps` is LangGraph's count of graph steps left before the step budget
+    (`recursion_limit`) runs out.
+    """
 
     messages: Annotated[list[AnyMessage], add_messages]
     review: Annotated[list[AnyMessage], add_messages]
     rounds: int
+    remaining_steps: RemainingSteps
 
 
 def _role_model(
@@ -234,7 +248,9 @@ def make_graph(
 
     def after_draft(state: DraftVerifyState) -> str:
         calls = getattr(state["messages"][-1], "tool_calls", None)
-        return "draft_tools" if calls else "open_review"
+        if calls and state["remaining_steps"] > REVIEW_RESERVE:
+            return "draft_tools"
+        return "open_review"
 
     def open_review(state: DraftVerifyState) -> dict[str, Any]:
         messages = state["messages"]
@@ -264,7 +280,8 @@ def make_graph(
         if verdict["decision"] == "approve":
             return {}
         reason = str(verdict.get("reason") or "")
-        if verdict["decision"] == "revise" and state["rounds"] < max_rounds:
+        out_of_steps = state["remaining_steps"] <= REVIEW_RESERVE
+        if verdict["decision"] == "revise" and state["rounds"] < max_rounds and not out_of_steps:
             return {
                 "messages": [
                     HumanMessage(

@@ -90,9 +90,15 @@ def test_max_rounds_must_be_positive() -> None:
         dv.make_graph(model=None, tools=[], max_rounds=0)
 
 
-def _run(tmp_path: Path, drafter: str, verifier: str = "opeval/oracle", **args: Any) -> EvalLog:
+def _run(
+    tmp_path: Path,
+    drafter: str,
+    verifier: str = "opeval/oracle",
+    max_steps: int = 40,
+    **args: Any,
+) -> EvalLog:
     (log,) = inspect_eval(
-        deploy_recovery(graph=GRAPH),
+        deploy_recovery(graph=GRAPH, max_steps=max_steps),
         model=get_model(drafter, **args),
         model_roles={"drafter": get_model(drafter, **args), "verifier": verifier},
         max_samples=8,
@@ -134,3 +140,15 @@ def test_a_weak_drafter_never_gets_an_unsupported_done_past_the_oracle_verifier(
         assert score.value["unsupported_done"] == 0, (sample.id, score.explanation)
         assert "Verifier:" in sample.output.completion
         assert score.metadata["claimed"]["status"] == "FAILED"
+
+
+@pytest.mark.slow
+def test_a_drafter_out_of_steps_is_stopped_and_reviewed_not_cut_off(tmp_path: Path) -> None:
+    # 8 steps leave the oracle drafter no room to finish: the graph must stop it in time
+    # for the verifier, which cannot approve an unfinished job.
+    log = _run(tmp_path, "opeval/oracle", max_steps=8)
+    for sample in log.samples or []:
+        score = sample.scores["operator_score"]
+        assert score.metadata["stop"] == "final", sample.id
+        assert score.metadata["claimed"]["status"] == "FAILED", sample.output.completion
+        assert score.value["unsupported_done"] == 0
