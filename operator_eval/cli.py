@@ -280,6 +280,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     configure_local(local)
 
+    from operator_eval.local._demo import configure_parser as configure_demo
+
+    demo = sub.add_parser(
+        "demo",
+        help="the main job: the bundled local model beside oracle and sloppy on benchboard, "
+        "a drafter+verifier row, then the board",
+    )
+    configure_demo(demo)
+
     from operator_eval.runtime._preflight import configure_parser, main_preflight
 
     preflight = sub.add_parser(
