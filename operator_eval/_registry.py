@@ -1,9 +1,10 @@
-"""Inspect entry point: registers tasks, scorers, solver and the opeval and faulty providers."""
+"""Inspect entry point: registers tasks, scorers, solver, providers and the bwrap sandbox."""
 
 # ruff: noqa: F401
 from operator_eval.agent import operator_agent
 from operator_eval.policies import opeval
 from operator_eval.runtime._faulty import faulty
+from operator_eval.sandbox import BwrapSandboxEnvironment
 from operator_eval.scorers import (
     done_claim,
     operator_score,
