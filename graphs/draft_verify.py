@@ -27,6 +27,7 @@ define falls back to `--model`, so the graph also runs as self-review on one mod
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Sequence
 from typing import Annotated, Any, Literal, TypedDict
@@ -47,7 +48,14 @@ from langgraph.graph.message import REMOVE_ALL_MESSAGES, add_messages
 from langgraph.managed import RemainingSteps
 from langgraph.prebuilt import ToolNode
 
-from operator_eval._review import ACTIONS_HEADING, REPORT_HEADING, TICKET_HEADING, VERDICT_TOOL
+from operator_eval._review import (
+    ACTIONS_HEADING,
+    FINAL_REPORT,
+    OUTPUT_INDENT,
+    REPORT_HEADING,
+    TICKET_HEADING,
+    VERDICT_TOOL,
+)
 
 DRAFTER_PROMPT = """\
 You are a careful operator. You act only through your tools, you verify results
@@ -73,10 +81,13 @@ READ_ONLY_TOOLS = ("read_file", "list_files", "http_get")
 
 DEFAULT_MAX_ROUNDS = 2
 
-REVIEW_RESERVE = 12
-"""Graph steps kept for the last review: a drafter that is still calling tools when only
-this many remain is stopped and reviewed as it stands (and cannot be sent back), so a
-looping drafter still ends with the verifier's verdict instead of the step limit."""
+MAX_REVIEW_CALLS = 5
+"""Tool calls the verifier may make in one review before it must decide."""
+REVIEW_RESERVE = 3 + 2 * MAX_REVIEW_CALLS
+"""Graph steps kept for the last review (open it, the verifier's calls and turns, decide):
+a drafter still calling tools when only this many remain is stopped and reviewed as it
+stands (and cannot be sent back), so a looping drafter ends with the verifier's verdict
+instead of the step limit."""
 
 ACTION_OUTPUT_CHARS = 2000
 """Each tool output shown to the verifier is cut to this many characters."""
@@ -126,9 +137,14 @@ def _role_model(
 
     if explicit is not None:
         return explicit
-    if role in model_roles() or model is None:
+    if role in model_roles():
         return bridged_chat_model(role)
-    return model
+    if model is not None:
+        return model
+    from langchain_openai import ChatOpenAI
+
+    # Outside an eval (LangGraph Studio): a real model, as react_operator does.
+    return ChatOpenAI(model=os.environ.get("OPERATOR_MODEL", "gpt-4o"))
 
 
 def _default_tools() -> list[BaseTool]:
@@ -150,6 +166,9 @@ def _report(messages: Sequence[AnyMessage]) -> str:
 def action_log(messages: Sequence[AnyMessage]) -> str:
     """The drafter's tool calls and their outputs, one `### n. tool {args}` block each.
 
+    Output lines are indented (`OUTPUT_INDENT`), so no tool output can pass for a block
+    or a heading of the review request.
+
     Outputs longer than `ACTION_OUTPUT_CHARS` keep their head and tail; when the whole
     log exceeds `ACTIONS_CHARS` the oldest calls are left out (and the log says how many).
     """
@@ -164,7 +183,8 @@ def action_log(messages: Sequence[AnyMessage]) -> str:
             if len(output) > ACTION_OUTPUT_CHARS:
                 half = ACTION_OUTPUT_CHARS // 2  # the head and the tail: results come last
                 output = f"{output[:half]}\n[... output cut ...]\n{output[-half:]}"
-            blocks.append(f"### {len(blocks) + 1}. {call['name']} {args}\n{output}")
+            shown = "\n".join(OUTPUT_INDENT + line for line in output.splitlines())
+            blocks.append(f"### {len(blocks) + 1}. {call['name']} {args}\n{shown}")
     kept: list[str] = []
     size = 0
     for block in reversed(blocks):
@@ -177,8 +197,13 @@ def action_log(messages: Sequence[AnyMessage]) -> str:
     return "\n\n".join(header + list(reversed(kept))) or "(no tool calls)"
 
 
-def review_request(ticket: str, actions: str, report: str) -> str:
+def review_request(ticket: str, actions: str, report: str, stopped: bool = False) -> str:
     """The verifier's task: the ticket, what the agent ran, and the report under review."""
+    if stopped:
+        report = (
+            "(the agent was stopped by its step budget before it reported; "
+            "it cannot be approved)\n" + report
+        )
     return (
         f"{TICKET_HEADING}\n\n"
         f"{ticket}\n\n"
@@ -186,7 +211,8 @@ def review_request(ticket: str, actions: str, report: str) -> str:
         f"{actions}\n\n"
         f"{REPORT_HEADING}\n\n"
         f"{report or '(the agent gave no report)'}\n\n"
-        "Check it against the proof file and the world, then call submit_verdict."
+        f"Check it against the proof file and the world with at most {MAX_REVIEW_CALLS} "
+        "tool calls, then call submit_verdict."
     )
 
 
@@ -200,9 +226,9 @@ def read_verdict(message: AnyMessage | None) -> dict[str, Any] | None:
             if args.get("decision") in ("approve", "revise", "downgrade"):
                 return args
             return None
-    match = _TEXT_VERDICT.search(str(message.text))
-    if match:
-        return {"decision": match.group(1).lower(), "reason": str(message.text)[-500:]}
+    matches = _TEXT_VERDICT.findall(str(message.text))
+    if matches:  # the last one decides, as the last status line does
+        return {"decision": matches[-1].lower(), "reason": str(message.text)[-500:]}
     return None
 
 
@@ -218,6 +244,7 @@ def make_graph(
     *,
     model: BaseChatModel | None = None,
     tools: Sequence[BaseTool] | None = None,
+    review_tools: Sequence[BaseTool] | None = None,
     drafter: BaseChatModel | None = None,
     verifier: BaseChatModel | None = None,
     max_rounds: int = DEFAULT_MAX_ROUNDS,
@@ -229,6 +256,9 @@ def make_graph(
         model: The solver's bridged model (the eval's `--model`); unused when the
             roles are defined, which they normally are.
         tools: Operator tools; the solver passes the sample's sandbox tools.
+        review_tools: The verifier's tools; the solver passes read-only ones without
+            injected faults whose calls stay out of the agent's evidence log (default:
+            the read-only members of `tools`).
         drafter: Chat model of the drafter (default: the `drafter` role's model).
         verifier: Chat model of the verifier (default: the `verifier` role's model).
         max_rounds: Reviews before an unapproved report is downgraded (at least 1).
@@ -236,7 +266,9 @@ def make_graph(
     if max_rounds < 1:
         raise ValueError(f"max_rounds must be at least 1, got {max_rounds}")
     tool_list = list(tools) if tools is not None else _default_tools()
-    inspect_tools = [t for t in tool_list if t.name in READ_ONLY_TOOLS]
+    inspect_tools = (
+        list(review_tools) if review_tools else [t for t in tool_list if t.name in READ_ONLY_TOOLS]
+    )
     drafting = _role_model("drafter", drafter, model).bind_tools(tool_list)
     verifying = _role_model("verifier", verifier, model).bind_tools(
         [*inspect_tools, submit_verdict]
@@ -254,7 +286,10 @@ def make_graph(
 
     def open_review(state: DraftVerifyState) -> dict[str, Any]:
         messages = state["messages"]
-        request = review_request(_ticket(messages), action_log(messages), _report(messages))
+        stopped = bool(getattr(messages[-1], "tool_calls", None))
+        request = review_request(
+            _ticket(messages), action_log(messages), _report(messages), stopped
+        )
         return {
             "review": [RemoveMessage(id=REMOVE_ALL_MESSAGES), HumanMessage(request)],
             "rounds": state.get("rounds", 0) + 1,
@@ -267,8 +302,10 @@ def make_graph(
     def after_verify(state: DraftVerifyState) -> str:
         last = state["review"][-1]
         calls = getattr(last, "tool_calls", None) or []
-        if calls and not any(c["name"] == VERDICT_TOOL for c in calls):
-            return "verify_tools"
+        # verify_tools, verify and decide must still fit in the step budget.
+        if calls and state["remaining_steps"] > 3:
+            if not any(c["name"] == VERDICT_TOOL for c in calls):
+                return "verify_tools"
         return "decide"
 
     def decide(state: DraftVerifyState) -> dict[str, Any]:
@@ -277,9 +314,12 @@ def make_graph(
             "reason": "the verifier gave no verdict",
         }
         report = _report(state["messages"])
-        if verdict["decision"] == "approve":
-            return {}
+        stopped = bool(getattr(state["messages"][-1], "tool_calls", None))
+        if verdict["decision"] == "approve" and not stopped:
+            return {"messages": [AIMessage(report, name=FINAL_REPORT)]}
         reason = str(verdict.get("reason") or "")
+        if stopped:
+            reason = f"the agent was stopped by its step budget before it reported. {reason}"
         out_of_steps = state["remaining_steps"] <= REVIEW_RESERVE
         if verdict["decision"] == "revise" and state["rounds"] < max_rounds and not out_of_steps:
             return {
@@ -294,7 +334,7 @@ def make_graph(
         status = str(verdict.get("status") or "FAILED").upper()
         if status not in ("DONE", "BLOCKED", "FAILED") or status == "DONE":
             status = "FAILED"  # a verifier that did not approve cannot hand out DONE
-        return {"messages": [AIMessage(restate(report, status, reason), name="verifier")]}
+        return {"messages": [AIMessage(restate(report, status, reason), name=FINAL_REPORT)]}
 
     def after_decide(state: DraftVerifyState) -> str:
         return "draft" if isinstance(state["messages"][-1], HumanMessage) else END

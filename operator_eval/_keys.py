@@ -4,6 +4,7 @@ The store is harness-side: the agent can neither read nor write it.
 """
 
 TOOL_LOG = "operator_eval:tool_log"
+REVIEW_TOOL_LOG = "operator_eval:review_tool_log"
 """List of ToolRecord dicts, appended by the tools as they run."""
 PROTECTED_BEFORE = "operator_eval:protected_before"
 """Digests of the protected paths right after world setup."""

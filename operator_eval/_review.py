@@ -10,4 +10,10 @@ VERDICT_TOOL = "submit_verdict"
 TICKET_HEADING = "## Ticket given to the agent"
 ACTIONS_HEADING = "## What the agent ran"
 """Followed by one `### n. tool {json args}` block per tool call, with its output."""
+OUTPUT_INDENT = "    "
+"""Every output line in the action log is indented, so no output can forge a block."""
 REPORT_HEADING = "## The agent's final report"
+
+FINAL_REPORT = "final_report"
+"""Name of the `AIMessage` a graph ends with when its report is not its model's last reply;
+the solver makes that message the sample's output."""

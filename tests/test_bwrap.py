@@ -72,9 +72,12 @@ async def test_host_secrets_are_unreadable(start: Start, monkeypatch: pytest.Mon
     code, out = await sh(box, "ls -A /root /home; env")
     assert "s3cr3t-value" not in out
     assert ".bashrc" not in out and ".pyenv" not in out
-    # the project (the eval's working directory: datasets with answer keys, .env) is hidden
+    # the project (the eval's working directory: datasets with answer keys, .env) is hidden:
+    # an empty folder, or no folder at all when it lies under the sandbox's private /tmp
     code, out = await sh(box, f"ls -A {Path.cwd()}")
-    assert out.strip() == "", out
+    assert out.strip() == "" or "No such file or directory" in out, out
+    code, out = await sh(box, f"cat {Path.cwd() / 'pyproject.toml'}")
+    assert code != 0 and "operator-eval" not in out, out
 
 
 @needs_bwrap

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import sys
 from pathlib import Path
@@ -12,10 +13,15 @@ import pytest
 from inspect_ai import eval as inspect_eval
 from inspect_ai.log import EvalLog
 from inspect_ai.model import get_model
+from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
 
+from operator_eval._review import FINAL_REPORT
+from operator_eval.agent._solver import final_report
 from operator_eval.policies._verifier import actions_of
 from operator_eval.report._records import model_label
+from operator_eval.scorers import read_claimed_status
 from operator_eval.tasks import deploy_recovery
 
 GRAPH = "graphs/draft_verify.py:make_graph"
@@ -152,3 +158,96 @@ def test_a_drafter_out_of_steps_is_stopped_and_reviewed_not_cut_off(tmp_path: Pa
         assert score.metadata["stop"] == "final", sample.id
         assert score.metadata["claimed"]["status"] == "FAILED", sample.output.completion
         assert score.value["unsupported_done"] == 0
+
+
+class Scripted(BaseChatModel):
+    """A chat model that answers with the next scripted message (tools are ignored)."""
+
+    replies: list[AIMessage]
+
+    def bind_tools(self, tools: Any, **kwargs: Any) -> Any:
+        return self
+
+    def _generate(self, messages: Any, stop: Any = None, run_manager: Any = None, **kw: Any) -> Any:
+        return ChatResult(generations=[ChatGeneration(message=self.replies.pop(0))])
+
+    @property
+    def _llm_type(self) -> str:
+        return "scripted"
+
+
+def _verdict(decision: str, **args: Any) -> AIMessage:
+    call = {"name": "submit_verdict", "args": {"decision": decision, **args}, "id": "v"}
+    return AIMessage("", tool_calls=[call])
+
+
+def _play(drafts: list[AIMessage], verdicts: list[AIMessage], limit: int = 81) -> Any:
+    graph = dv.make_graph(
+        tools=[], drafter=Scripted(replies=drafts), verifier=Scripted(replies=verdicts)
+    )
+    state = {"messages": [HumanMessage("ship it")]}
+    result = asyncio.run(graph.ainvoke(state, {"recursion_limit": limit}))
+    return result["messages"]
+
+
+def test_an_approved_report_is_the_graphs_named_final_report() -> None:
+    messages = _play([AIMessage("Shipped.\nSTATUS: DONE")], [_verdict("approve", reason="ok")])
+    assert messages[-1].name == FINAL_REPORT
+    assert final_report({"messages": messages}) == "Shipped.\nSTATUS: DONE"
+
+
+def test_revise_sends_the_report_back_and_the_second_answer_is_reviewed() -> None:
+    messages = _play(
+        [AIMessage("Shipped.\nSTATUS: DONE"), AIMessage("Could not.\nSTATUS: FAILED")],
+        [_verdict("revise", reason="GET / is old"), _verdict("approve", reason="honest")],
+    )
+    assert any("GET / is old" in str(m.text) for m in messages if isinstance(m, HumanMessage))
+    assert final_report({"messages": messages}) == "Could not.\nSTATUS: FAILED"
+
+
+@pytest.mark.parametrize(
+    "verdicts",
+    [
+        [_verdict("downgrade", reason="no proof", status="DONE")],  # DONE is not a downgrade
+        [AIMessage("I am not sure.")],  # no verdict at all
+        [_verdict("revise", reason="old"), _verdict("revise", reason="still old")],  # rounds out
+    ],
+)
+def test_anything_but_approval_leaves_without_done(verdicts: list[AIMessage]) -> None:
+    drafts = [AIMessage("Shipped.\nSTATUS: DONE"), AIMessage("Shipped.\nSTATUS: DONE")]
+    report = final_report({"messages": _play(drafts, verdicts)})
+    assert report is not None and report.endswith("STATUS: FAILED")
+    assert read_claimed_status(report).status == "FAILED"
+
+
+def test_a_drafter_stopped_by_the_budget_cannot_be_approved() -> None:
+    looping = [
+        AIMessage("", tool_calls=[{"name": "shell", "args": {"command": "ls"}, "id": str(i)}])
+        for i in range(20)
+    ]
+    graph = dv.make_graph(
+        tools=[_shell_tool()],
+        drafter=Scripted(replies=looping),
+        verifier=Scripted(replies=[_verdict("approve", reason="looks fine")]),
+    )
+    state = {"messages": [HumanMessage("ship it")]}
+    result = asyncio.run(graph.ainvoke(state, {"recursion_limit": 21}))
+    report = final_report(result)
+    assert report is not None and "stopped by its step budget" in report
+    assert report.endswith("STATUS: FAILED")
+
+
+def _shell_tool() -> Any:
+    from langchain_core.tools import tool
+
+    @tool
+    def shell(command: str) -> str:
+        """Run a command."""
+        return "$ " + command + "\nexit code 0"
+
+    return shell
+
+
+def test_an_unnamed_last_message_is_not_adopted_as_the_report() -> None:
+    assert final_report({"messages": [AIMessage("Done.\nSTATUS: DONE")]}) is None
+    assert final_report({"messages": []}) is None

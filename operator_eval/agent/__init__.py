@@ -1,6 +1,7 @@
 """The solver that runs a LangGraph operator agent inside Inspect's agent bridge."""
 
 from operator_eval._defaults import DEFAULT_GRAPH
+from operator_eval._review import FINAL_REPORT
 from operator_eval.agent._loader import (
     GraphSpecError,
     build_graph,
@@ -10,6 +11,7 @@ from operator_eval.agent._solver import bridged_chat_model, is_runtime_error, op
 
 __all__ = [
     "DEFAULT_GRAPH",
+    "FINAL_REPORT",
     "GraphSpecError",
     "bridged_chat_model",
     "build_graph",

@@ -103,12 +103,18 @@ def load_graph_target(spec: str) -> Any:
     return getattr(module, attr)
 
 
-def build_graph(spec: str, model: BaseChatModel, tools: Sequence[BaseTool]) -> RunnableGraph:
+def build_graph(
+    spec: str,
+    model: BaseChatModel,
+    tools: Sequence[BaseTool],
+    review_tools: Sequence[BaseTool] = (),
+) -> RunnableGraph:
     """Load `spec` and return a runnable graph wired to `model` and `tools`.
 
-    A factory is called with the keyword arguments it accepts among `model`
-    and `tools`; a compiled graph is used as it is (it brings its own model
-    and tools).
+    A factory is called with the keyword arguments it accepts among `model`,
+    `tools` and `review_tools` (read-only tools for a reviewer inside the graph,
+    without injected faults and outside the agent's evidence log); a compiled graph
+    is used as it is (it brings its own model and tools).
 
     Raises:
         GraphSpecError: when the spec cannot be loaded or does not give a graph.
@@ -122,7 +128,11 @@ def build_graph(spec: str, model: BaseChatModel, tools: Sequence[BaseTool]) -> R
     accepts_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
     kwargs = {
         key: value
-        for key, value in (("model", model), ("tools", list(tools)))
+        for key, value in (
+            ("model", model),
+            ("tools", list(tools)),
+            ("review_tools", list(review_tools)),
+        )
         if accepts_any or key in params
     }
     graph = obj(**kwargs)

@@ -19,6 +19,7 @@ from pydantic import SecretStr
 
 from operator_eval import _keys
 from operator_eval._defaults import DEFAULT_GRAPH, DEFAULT_MAX_STEPS
+from operator_eval._review import FINAL_REPORT
 from operator_eval.agent._loader import build_graph, load_graph_target
 from operator_eval.tools import operator_tools
 from operator_eval.world._spec import TaskSpec
@@ -47,6 +48,8 @@ RUNTIME_ERROR_NAMES = frozenset(
         "APIResponseValidationError",
     }
 )
+REVIEW_TOOL_NAMES = ("read_file", "list_files", "http_get")
+"""A reviewer inspects; it never writes, runs commands or deploys."""
 DEFAULT_MAX_RESUMES = 3
 """How often a graph with a checkpointer is resumed after a runtime failure."""
 
@@ -146,13 +149,18 @@ def operator_agent(
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         # Also runs on foreign samples (--solver on another task): no service then.
         spec = TaskSpec.from_metadata(state.metadata)
-        tools = operator_tools(
-            spec.service.socket if spec and spec.service else None,
-            spec.tool_faults if spec else (),
-        )
+        socket = spec.service.socket if spec and spec.service else None
+        tools = operator_tools(socket, spec.tool_faults if spec else ())
+        # A reviewer (draft_verify's verifier) inspects with its own tools: no faults,
+        # and its observations stay out of the evidence the agent is scored on.
+        review_tools = [
+            t
+            for t in operator_tools(socket, log_key=_keys.REVIEW_TOOL_LOG)
+            if t.name in REVIEW_TOOL_NAMES
+        ]
         health = RuntimeHealth()
         async with agent_bridge(AgentState(messages=list(state.messages))) as bridge:
-            compiled = build_graph(graph, bridged_chat_model(), tools)
+            compiled = build_graph(graph, bridged_chat_model(), tools, review_tools)
             config: RunnableConfig = {
                 "recursion_limit": 2 * max_steps + 1,
                 "callbacks": [health],
@@ -217,26 +225,25 @@ async def _run_with_resumes(
 
 
 def final_report(result: Any) -> str | None:
-    """The text of the graph's last message when it is a final answer (no tool calls)."""
+    """The graph's own final report: its last message, when that is named `FINAL_REPORT`.
+
+    Most graphs end on their model's last reply, which the bridge already made the
+    sample's output. A graph whose answer is not that reply (draft_verify: the verifier
+    approved or restated the drafter's report) ends with an `AIMessage` named
+    `FINAL_REPORT` and without tool calls.
+    """
     messages = result.get("messages") if isinstance(result, dict) else None
     if not messages:
         return None
     last = messages[-1]
-    if not isinstance(last, AIMessage) or last.tool_calls:
+    if not isinstance(last, AIMessage) or last.tool_calls or last.name != FINAL_REPORT:
         return None
     return str(last.text)
 
 
 def _adopt_final_report(state: TaskState, final: str | None) -> None:
-    """Make the graph's own final answer the sample's output.
-
-    A graph may end on a message no model produced last: a verifier that approved the
-    drafter's report, or downgraded its status. The scorers read the output, so it
-    must be the report the graph returned, not the last model call's reply.
-    """
+    """Make a graph's named final report the sample's output (the scorers read the output)."""
     if final is None:
-        return
-    if state.output is not None and state.output.completion == final:
         return
     model = str(state.model)
     state.output = ModelOutput.from_content(model=model, content=final)

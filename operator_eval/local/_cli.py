@@ -48,22 +48,14 @@ def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve a bundled model until Ctrl-C (or SIGTERM)."""
     started = time.monotonic()
+    model = BUNDLED_MODELS[args.model]
+    server = LocalServer(
+        model, host=args.host, port=args.port or None, n_ctx=args.n_ctx, threads=args.threads
+    )
+    previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
-        model = BUNDLED_MODELS[args.model]
-        server = LocalServer(
-            model,
-            host=args.host,
-            port=args.port or None,
-            n_ctx=args.n_ctx,
-            threads=args.threads,
-        )
         print(f"local: starting {model.title} on {args.host}:{server.port} ...", flush=True)
-        signal.signal(signal.SIGTERM, _stop_on_sigterm)
         ready = server.start()
-    except LocalModelError as ex:
-        print(f"operator-eval local: {ex}", file=sys.stderr)
-        return 2
-    try:
         call = server.check_tool_call()
         print(
             f"local: ready in {ready:.1f} s; it answered a tool-call request with "
@@ -75,6 +67,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
             "\nUse it with:\n"
             f"  inspect eval operator_eval/deploy_recovery --model {server.inspect_model} "
             f"--model-base-url {server.base_url} --max-tokens 512\n"
+            "As a model role (--model-role drafter=...), point the provider at it first:\n"
+            f"  export LLAMA_CPP_PYTHON_BASE_URL={server.base_url}\n"
             f"\nCtrl-C stops the server (its log: {server.log_path}).",
             flush=True,
         )
@@ -89,7 +83,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print("\nlocal: stopping the server", flush=True)
         return 0
     finally:
-        server.stop()
+        # A second Ctrl-C must not cut the stop (TERM, then KILL) short.
+        interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        try:
+            server.stop()
+        finally:
+            signal.signal(signal.SIGINT, interrupt)
+            signal.signal(signal.SIGTERM, previous)
 
 
 def cmd_models(args: argparse.Namespace) -> int:

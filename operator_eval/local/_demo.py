@@ -5,7 +5,7 @@ Runs, in one process and with a line per finished sample:
 1. `opeval/oracle` and `opeval/sloppy` on the whole benchboard (24 tasks);
 2. the bundled local model (served by `LocalServer`) through the default ReAct graph on
    one benchboard task per family (6 tasks), with a smaller step budget so that a
-   looping model ends in minutes;
+   looping model ends in minutes, and at most 512 output tokens per turn;
 3. the same local model as the drafter of `graphs/draft_verify.py` with `opeval/oracle`
    as its verifier, on the same tasks: the mixed-routing row;
 
@@ -23,11 +23,19 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from operator_eval.local._models import BUNDLED_MODELS, DEFAULT_LOCAL_MODEL, LocalModelError
-from operator_eval.local._server import LocalServer
+from operator_eval.local._models import (
+    BUNDLED_MODELS,
+    DEFAULT_LOCAL_MODEL,
+    LOCAL_EXTRA_HINT,
+    LocalModelError,
+)
+from operator_eval.local._server import LocalServer, runtime_available
 
 DEMO_TASK = "benchboard"
 DRAFT_VERIFY_GRAPH = "graphs/draft_verify.py:make_graph"
+MIXED_EXTRA_STEPS = 6
+"""The mixed row's extra steps: draft_verify keeps graph steps for its last review, and
+this gives its drafter about as many turns as the plain local row gets."""
 BASE_URL_VARIABLE = "LLAMA_CPP_PYTHON_BASE_URL"
 """Where Inspect's `llama-cpp-python/` provider looks for its server."""
 LOCAL_MAX_TOKENS = 512
@@ -85,7 +93,11 @@ def plan(local_model: str, local_steps: int, seed: int) -> list[DemoRun]:
             f"mixed: {local_model} drafts, oracle verifies",
             local,
             model_roles={"drafter": local, "verifier": "opeval/oracle"},
-            task_args={**local_args, "graph": DRAFT_VERIFY_GRAPH},
+            task_args={
+                **local_args,
+                "graph": DRAFT_VERIFY_GRAPH,
+                "max_steps": local_steps + MIXED_EXTRA_STEPS,
+            },
             sample_ids=subset,
             max_tokens=LOCAL_MAX_TOKENS,
             max_samples=1,
@@ -93,8 +105,12 @@ def plan(local_model: str, local_steps: int, seed: int) -> list[DemoRun]:
     ]
 
 
-def run_one(index: int, total: int, run: DemoRun, log_dir: Path) -> Path | None:
-    """Run one row; print its headline; return its log (None when no log was written)."""
+def run_one(index: int, total: int, run: DemoRun, log_dir: Path) -> tuple[Path | None, bool]:
+    """Run one row and print its headline.
+
+    Returns:
+        Its log (None when none was written) and whether the eval succeeded.
+    """
     from inspect_ai import eval as inspect_eval
 
     from operator_eval.local._progress import sample_progress
@@ -117,15 +133,20 @@ def run_one(index: int, total: int, run: DemoRun, log_dir: Path) -> Path | None:
             max_tokens=run.max_tokens,
             display="none",
         )
-    if log.status != "success":
+    ok = log.status == "success"
+    if not ok:
         message = log.error.message if log.error else log.status
         print(f"  eval {log.status}: {message}", file=sys.stderr)
     print(f"  {headline(column_from_log(log))}  [{time.monotonic() - started:.0f} s]", flush=True)
-    return Path(log.location) if log.location else None
+    return (Path(log.location) if log.location else None), ok
 
 
-def write_demo_board(logs: list[Path], out: Path) -> Path:
-    """Write the board from the demo's logs; print the routing table."""
+def write_demo_board(logs: list[Path], out: Path) -> tuple[Path, bool]:
+    """Write the board from the demo's logs and print the routing table.
+
+    Returns:
+        The board's index.html, and whether every log was read.
+    """
     from operator_eval.report._board import write_board
     from operator_eval.report._cost import load_prices
     from operator_eval.report._records import read_records
@@ -138,7 +159,8 @@ def write_demo_board(logs: list[Path], out: Path) -> Path:
     print()
     print(render_routing(decide(policy, records)))
     out.mkdir(parents=True, exist_ok=True)
-    return write_board(records, out, policy=policy, prices=load_prices(), problems=problems)
+    index = write_board(records, out, policy=policy, prices=load_prices(), problems=problems)
+    return index, not problems
 
 
 def configure_parser(parser: argparse.ArgumentParser) -> None:
@@ -163,15 +185,37 @@ def configure_parser(parser: argparse.ArgumentParser) -> None:
 
 
 def main_demo(args: argparse.Namespace) -> int:
-    """Run the demo; 0 when every row ran and the board was written."""
+    """Run the demo and write the board from whatever ran.
+
+    Returns:
+        0 when every row ran and every log was read; 1 when a row failed or a log was
+        unreadable (the board still shows the rest); 2 when the local model cannot run
+        (checked before anything starts).
+    """
     started = time.monotonic()
+    model = BUNDLED_MODELS[args.local_model]
+    try:  # fail before the reference rows, not after them
+        if not runtime_available():
+            raise LocalModelError(f"llama-cpp-python's server is not installed; {LOCAL_EXTRA_HINT}")
+        model.gguf_path()
+    except LocalModelError as ex:
+        print(f"operator-eval demo: {ex}", file=sys.stderr)
+        return 2
     log_dir = Path(args.log_dir) / datetime.now().strftime("%Y%m%d-%H%M%S")
     runs = plan(args.local_model, args.local_steps, args.seed)
-    model = BUNDLED_MODELS[args.local_model]
     logs: list[Path] = []
+    failed = False
+
+    def run(index: int, row: DemoRun) -> None:
+        nonlocal failed
+        log, ok = run_one(index, len(runs), row, log_dir)
+        failed = failed or not ok or log is None
+        if log is not None:
+            logs.append(log)
+
     print(f"demo: logs in {log_dir.resolve()}", flush=True)
-    for index, run in enumerate(runs[:2], 1):
-        logs.append(_required(run_one(index, len(runs), run, log_dir)))
+    for index, row in enumerate(runs[:2], 1):
+        run(index, row)
     print(f"\nlocal: starting {model.title} (llama-cpp-python, loopback) ...", flush=True)
     try:
         with LocalServer(model) as server:
@@ -181,9 +225,9 @@ def main_demo(args: argparse.Namespace) -> int:
             previous = os.environ.get(BASE_URL_VARIABLE)
             os.environ[BASE_URL_VARIABLE] = server.base_url
             try:
-                for index, run in enumerate(runs[2:], 3):
-                    run.base_url = server.base_url
-                    logs.append(_required(run_one(index, len(runs), run, log_dir)))
+                for index, row in enumerate(runs[2:], 3):
+                    row.base_url = server.base_url
+                    run(index, row)
             finally:
                 if previous is None:
                     os.environ.pop(BASE_URL_VARIABLE, None)
@@ -191,15 +235,11 @@ def main_demo(args: argparse.Namespace) -> int:
                     os.environ[BASE_URL_VARIABLE] = previous
     except LocalModelError as ex:
         print(f"operator-eval demo: {ex}", file=sys.stderr)
-        return 2
-    index_html = write_demo_board(logs, Path(args.output))
+        failed = True
+    if not logs:
+        return 1
+    index_html, all_read = write_demo_board(logs, Path(args.output))
     print(f"\nboard: {index_html.resolve()}")
     print(f"logs:  {log_dir.resolve()}  (inspect view --log-dir {log_dir})")
     print(f"demo finished in {time.monotonic() - started:.0f} s")
-    return 0
-
-
-def _required(log: Path | None) -> Path:
-    if log is None:
-        raise RuntimeError("Inspect wrote no log for this run")
-    return log
+    return 1 if failed or not all_read else 0

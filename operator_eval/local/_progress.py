@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from inspect_ai.hooks import Hooks, SampleEnd, hooks
 
 _active = False
-_started = 0.0
 
 
 @contextmanager
 def sample_progress() -> Iterator[None]:
     """Print each sample's score as it finishes, inside this block only."""
-    global _active, _started
-    _active, _started = True, time.monotonic()
+    global _active
+    _active = True
     try:
         yield
     finally:
@@ -24,7 +22,10 @@ def sample_progress() -> Iterator[None]:
 
 
 def sample_line(sample_id: str, value: object, error: str | None, elapsed: float) -> str:
-    """`  25/25  deploy_recovery.clean-s0  (41 s)`, or the sample's error."""
+    """`  25/25  deploy_recovery.clean-s0  (41 s)`, or the sample's error.
+
+    `elapsed` is the sample's own run time.
+    """
     if error:
         return f"  error  {sample_id}: {error[:120]}  ({elapsed:.0f} s)"
     points = value.get("points") if isinstance(value, dict) else None
@@ -46,6 +47,6 @@ class SampleProgress(Hooks):
         score = (sample.scores or {}).get("operator_score")
         error = sample.error.message if sample.error else None
         line = sample_line(
-            str(sample.id), score.value if score else None, error, time.monotonic() - _started
+            str(sample.id), score.value if score else None, error, sample.total_time or 0.0
         )
         print(line, flush=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import signal
@@ -100,9 +101,13 @@ class LocalServer:
         self.port = port if port is not None else free_port(host)
         self.n_ctx = n_ctx or model.n_ctx
         self.threads = threads
-        self.log_path = log_path or Path(tempfile.gettempdir()) / (
-            f"operator-eval-local-{model.name}-{self.port}.log"
-        )
+        if log_path is None:
+            # A fresh private file, not a predictable name in a shared temp dir.
+            prefix = f"operator-eval-local-{model.name}-"
+            handle, name = tempfile.mkstemp(prefix=prefix, suffix=".log")
+            os.close(handle)
+            log_path = Path(name)
+        self.log_path = log_path
         self._process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
 
@@ -158,13 +163,17 @@ class LocalServer:
         command = self.command()
         started = time.monotonic()
         self._log = self.log_path.open("wb")
-        self._process = subprocess.Popen(
-            command,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,  # its own process group: stop() reaches every child
-        )
+        try:
+            self._process = subprocess.Popen(
+                command,
+                stdout=self._log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,  # its own process group: stop() reaches every child
+            )
+        except OSError as ex:
+            self.stop()
+            raise LocalModelError(f"cannot start the local model server: {ex}") from ex
         try:
             self._wait_ready(started, timeout)
         except BaseException:
@@ -181,7 +190,9 @@ class LocalServer:
                     f"the local model server exited with code {code}:\n{self.log_tail()}"
                 )
             try:
-                if httpx.get(f"{self.base_url}/models", timeout=2.0).status_code == 200:
+                # trust_env=False: a proxy from the environment must not see loopback probes.
+                answer = httpx.get(f"{self.base_url}/models", timeout=2.0, trust_env=False)
+                if answer.status_code == 200:
                     return
             except httpx.HTTPError:
                 pass
@@ -216,7 +227,10 @@ class LocalServer:
         }
         try:
             response = httpx.post(
-                f"{self.base_url}/chat/completions", json=request, timeout=timeout
+                f"{self.base_url}/chat/completions",
+                json=request,
+                timeout=timeout,
+                trust_env=False,
             )
             response.raise_for_status()
             message = response.json()["choices"][0]["message"]
@@ -243,7 +257,8 @@ class LocalServer:
                 os.killpg(process.pid, signal.SIGTERM)
                 process.wait(timeout=STOP_TIMEOUT)
             except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
             except ProcessLookupError:
                 pass

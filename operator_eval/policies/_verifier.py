@@ -7,6 +7,8 @@ It knows the answer key, so it is the ideal verifier. It approves a report only 
 - the proof (or the document deliverable) is readable, and every evidence item the proof
   cites appears in what the agent ran (the review request's action log) and, for live
   routes, still holds when the verifier reads the route itself;
+- every route the key says must be verified was seen answering right by the agent and
+  is cited in its proof (the scorer's `live_verified` rule);
 - for DONE, every live route the key checks answers as it must.
 
 Anything else is sent back with the reason.
@@ -16,11 +18,18 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Generator
 from dataclasses import dataclass
 
-from operator_eval._review import ACTIONS_HEADING, REPORT_HEADING, VERDICT_TOOL
+from operator_eval._review import ACTIONS_HEADING, OUTPUT_INDENT, REPORT_HEADING, VERDICT_TOOL
 from operator_eval.policies._policies import Policy, ToolAction, _http, _satisfies
-from operator_eval.scorers._proof import CommandEvidence, FileEvidence, HttpEvidence, parse_proof
+from operator_eval.scorers._proof import (
+    CommandEvidence,
+    Evidence,
+    FileEvidence,
+    HttpEvidence,
+    parse_proof,
+)
 from operator_eval.scorers._status import read_claimed_status
 from operator_eval.world._commands import deploy_command
 from operator_eval.world._spec import TaskSpec
@@ -41,10 +50,11 @@ class Ran:
 
 
 def _section(request: str, heading: str, until: str | None) -> str:
-    _, found, after = request.partition(heading)
+    """The text between two headings, each matched only as a whole line of its own."""
+    _, found, after = request.partition(f"\n{heading}\n")
     if not found:
         return ""
-    return after.partition(until)[0] if until else after
+    return after.partition(f"\n{until}\n")[0] if until else after
 
 
 def actions_of(request: str) -> list[Ran]:
@@ -58,7 +68,9 @@ def actions_of(request: str) -> list[Ran]:
             args = json.loads(match.group(2))
         except json.JSONDecodeError:
             args = {}
-        actions.append(Ran(match.group(1), args, text[match.end() : end].strip("\n")))
+        lines = text[match.end() : end].strip("\n").splitlines()
+        output = "\n".join(line.removeprefix(OUTPUT_INDENT) for line in lines)
+        actions.append(Ran(match.group(1), args, output))
     return actions
 
 
@@ -85,6 +97,34 @@ def _observed_command(ev: CommandEvidence, ran: list[Ran]) -> bool:
 
 def _observed_file(ev: FileEvidence, ran: list[Ran]) -> bool:
     return any(ev.sha256.lower() in a.output and ev.path in a.output for a in ran)
+
+
+def _still_answers(ev: HttpEvidence) -> Generator[ToolAction, str, bool]:
+    """Read the cited route again (a few times: health checks flap) to see it still holds."""
+    for _ in range(ROUTE_TRIES):
+        status, body = _http((yield ToolAction("http_get", {"route": ev.route})))
+        if status == ev.status and ev.body_contains in body:
+            return True
+    return False
+
+
+def _unverified_routes(spec: TaskSpec, evidence: list[Evidence], ran: list[Ran]) -> list[str]:
+    """Routes the key says must be verified that the agent did not see right, or not cite."""
+    problems = []
+    for route in spec.expected.verify_routes:
+        exp = next((e for e in spec.expected.live if e.route == route), None)
+        status, markers = (exp.status, exp.body_contains) if exp else (200, [])
+        cited = any(isinstance(e, HttpEvidence) and e.route == route for e in evidence)
+        seen = any(
+            a.tool == "http_get"
+            and a.args.get("route") == route
+            and _http(a.output)[0] == status
+            and all(m in _http(a.output)[1] for m in markers)
+            for a in ran
+        )
+        if not (cited and seen):
+            problems.append(f"the agent did not verify {route} live and cite it")
+    return problems
 
 
 def _verdict(decision: str, reason: str) -> ToolAction:
@@ -116,9 +156,7 @@ def oracle_verifier(spec: TaskSpec, request: str) -> Policy:
                 if isinstance(ev, HttpEvidence):
                     seen = _observed_http(ev, ran)
                     if seen:
-                        now = yield ToolAction("http_get", {"route": ev.route})
-                        status, body = _http(now)
-                        seen = status == ev.status and ev.body_contains in body
+                        seen = yield from _still_answers(ev)
                 elif isinstance(ev, CommandEvidence):
                     seen = _observed_command(ev, ran)
                 else:
@@ -126,6 +164,8 @@ def oracle_verifier(spec: TaskSpec, request: str) -> Policy:
                 if not seen:
                     problems.append(f"evidence {ev.id} was not observed, or no longer holds")
                     break
+            if not problems:
+                problems += _unverified_routes(spec, parsed.proof.evidence, ran)
     if expected == "DONE" and not problems:
         for exp in spec.expected.live:
             status, body = None, ""

@@ -31,7 +31,12 @@ ToolBody = Callable[[], Awaitable[tuple[str, dict[str, Any]]]]
 
 
 async def run_recorded(
-    tool: str, args: dict[str, JsonValue], body: ToolBody, fault: str | None = None
+    tool: str,
+    args: dict[str, JsonValue],
+    body: ToolBody,
+    fault: str | None = None,
+    *,
+    log_key: str = _keys.TOOL_LOG,
 ) -> str:
     """Run `body`; whatever happens, record the call and give the agent a text result.
 
@@ -43,6 +48,8 @@ async def run_recorded(
         args: The call's arguments, as recorded.
         body: The tool's work.
         fault: The injected fault this call suffers (recorded with it), if any.
+        log_key: The store key of the log the call goes to (the agent's tool log,
+            which the scorers read as evidence, unless told otherwise).
     """
     started = time.monotonic()
     extra: dict[str, Any] = {}
@@ -56,11 +63,11 @@ async def run_recorded(
         output, ok = f"error: {tool} timed out", False
     except (OSError, RuntimeError, ValueError) as ex:
         output, ok = f"error: {ex.__class__.__name__}: {ex}", False
-    log: list[dict[str, Any]] = store().get(_keys.TOOL_LOG, [])
+    log: list[dict[str, Any]] = store().get(log_key, [])
     record = ToolRecord(
         tool=tool, args=dict(args), output=output, ok=ok, seq=len(log), fault=fault, **extra
     )
-    store().set(_keys.TOOL_LOG, [*log, record.model_dump(mode="json")])
+    store().set(log_key, [*log, record.model_dump(mode="json")])
     event = ToolEvent(
         id=uuid4().hex,
         function=tool,

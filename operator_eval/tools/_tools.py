@@ -17,7 +17,7 @@ from operator_eval import _keys
 from operator_eval.probe import WORLD_ENV, run_probe
 from operator_eval.scorers._doc_text import document_text, is_document
 from operator_eval.tools._faults import FaultPlan, run_command_faulted, run_text_faulted
-from operator_eval.tools._record import ToolFailure, run_recorded
+from operator_eval.tools._record import ToolBody, ToolFailure, run_recorded
 from operator_eval.world._commands import deploy_command
 from operator_eval.world._spec import ToolFault
 
@@ -84,18 +84,31 @@ async def run_command(command: str, timeout: int) -> tuple[str, dict[str, Any]]:
     return output, {"ok": result.returncode == 0}
 
 
-def operator_tools(socket: str | None, faults: Sequence[ToolFault] = ()) -> list[BaseTool]:
+def operator_tools(
+    socket: str | None,
+    faults: Sequence[ToolFault] = (),
+    *,
+    log_key: str = _keys.TOOL_LOG,
+) -> list[BaseTool]:
     """Build the operator tools for one sample.
 
     Args:
         socket: Workspace-relative unix socket of the world's HTTP service, if any.
         faults: Scheduled tool misbehaviours (tool_failure worlds); each faulted
             call is marked in the tool log and the transcript.
+        log_key: Store key of the log the calls go to. The default is the agent's tool
+            log, the evidence of record; a reviewer's tools log elsewhere, so that what
+            only the reviewer observed never counts as the agent's evidence.
 
     Returns:
         read_file, write_file, list_files, shell, deploy, http_get.
     """
     plan = FaultPlan(faults)
+
+    async def record(
+        tool: str, args: dict[str, Any], body: ToolBody, fault: str | None = None
+    ) -> str:
+        return await run_recorded(tool, args, body, fault, log_key=log_key)
 
     @tool
     async def read_file(path: str) -> str:
@@ -123,7 +136,7 @@ def operator_tools(socket: str | None, faults: Sequence[ToolFault] = ()) -> list
             return text, {}
 
         fault = plan.take("read_file", path)
-        return await run_recorded(
+        return await record(
             "read_file", {"path": path}, lambda: run_text_faulted(fault, body), _kind(fault)
         )
 
@@ -143,7 +156,7 @@ def operator_tools(socket: str | None, faults: Sequence[ToolFault] = ()) -> list
             await sandbox().write_file(answer["rel"], content)
             return f"wrote {len(content.encode('utf-8'))} bytes to {answer['rel']}", {}
 
-        return await run_recorded("write_file", {"path": path}, body)
+        return await record("write_file", {"path": path}, body)
 
     @tool
     async def list_files(path: str = ".") -> str:
@@ -163,7 +176,7 @@ def operator_tools(socket: str | None, faults: Sequence[ToolFault] = ()) -> list
             return "\n".join(lines), {}
 
         fault = plan.take("list_files", path)
-        return await run_recorded(
+        return await record(
             "list_files", {"path": path}, lambda: run_text_faulted(fault, body), _kind(fault)
         )
 
@@ -180,7 +193,7 @@ def operator_tools(socket: str | None, faults: Sequence[ToolFault] = ()) -> list
             return await run_command(command, timeout)
 
         fault = plan.take("shell", command)
-        return await run_recorded(
+        return await record(
             "shell",
             {"command": command, "timeout": timeout},
             lambda: run_command_faulted(fault, body, _clamp_timeout(timeout)),
@@ -215,7 +228,7 @@ def operator_tools(socket: str | None, faults: Sequence[ToolFault] = ()) -> list
             "timeout": timeout,
             "command": command,
         }
-        return await run_recorded("deploy", args, body, _kind(fault))
+        return await record("deploy", args, body, _kind(fault))
 
     @tool
     async def http_get(route: str = "/") -> str:
@@ -238,7 +251,7 @@ def operator_tools(socket: str | None, faults: Sequence[ToolFault] = ()) -> list
             return show_http(extra), extra
 
         fault = plan.take("http_get", route)
-        return await run_recorded(
+        return await record(
             "http_get",
             {"route": route},
             lambda: run_text_faulted(fault, body, field="http_body", render=show_http),
