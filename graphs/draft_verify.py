@@ -53,6 +53,7 @@ from operator_eval._review import (
     FINAL_REPORT,
     OUTPUT_INDENT,
     REPORT_HEADING,
+    REVIEW_TOOLS,
     TICKET_HEADING,
     VERDICT_TOOL,
 )
@@ -75,9 +76,6 @@ Finish by calling submit_verdict exactly once:
 - revise: the agent can still fix it; say precisely what is wrong or missing;
 - downgrade: the report's status is not supported; give the status you can support
   (FAILED when in doubt)."""
-
-READ_ONLY_TOOLS = ("read_file", "list_files", "http_get")
-"""The verifier inspects; it never writes, runs commands or deploys."""
 
 DEFAULT_MAX_ROUNDS = 2
 
@@ -267,7 +265,7 @@ def make_graph(
         raise ValueError(f"max_rounds must be at least 1, got {max_rounds}")
     tool_list = list(tools) if tools is not None else _default_tools()
     inspect_tools = (
-        list(review_tools) if review_tools else [t for t in tool_list if t.name in READ_ONLY_TOOLS]
+        list(review_tools) if review_tools else [t for t in tool_list if t.name in REVIEW_TOOLS]
     )
     drafting = _role_model("drafter", drafter, model).bind_tools(tool_list)
     verifying = _role_model("verifier", verifier, model).bind_tools(

@@ -17,3 +17,6 @@ REPORT_HEADING = "## The agent's final report"
 FINAL_REPORT = "final_report"
 """Name of the `AIMessage` a graph ends with when its report is not its model's last reply;
 the solver makes that message the sample's output."""
+
+REVIEW_TOOLS = ("read_file", "list_files", "http_get")
+"""A reviewer inspects; it never writes, runs commands or deploys."""

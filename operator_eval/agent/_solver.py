@@ -19,7 +19,7 @@ from pydantic import SecretStr
 
 from operator_eval import _keys
 from operator_eval._defaults import DEFAULT_GRAPH, DEFAULT_MAX_STEPS
-from operator_eval._review import FINAL_REPORT
+from operator_eval._review import FINAL_REPORT, REVIEW_TOOLS
 from operator_eval.agent._loader import build_graph, load_graph_target
 from operator_eval.tools import operator_tools
 from operator_eval.world._spec import TaskSpec
@@ -48,8 +48,6 @@ RUNTIME_ERROR_NAMES = frozenset(
         "APIResponseValidationError",
     }
 )
-REVIEW_TOOL_NAMES = ("read_file", "list_files", "http_get")
-"""A reviewer inspects; it never writes, runs commands or deploys."""
 DEFAULT_MAX_RESUMES = 3
 """How often a graph with a checkpointer is resumed after a runtime failure."""
 
@@ -156,7 +154,7 @@ def operator_agent(
         review_tools = [
             t
             for t in operator_tools(socket, log_key=_keys.REVIEW_TOOL_LOG)
-            if t.name in REVIEW_TOOL_NAMES
+            if t.name in REVIEW_TOOLS
         ]
         health = RuntimeHealth()
         async with agent_bridge(AgentState(messages=list(state.messages))) as bridge:
