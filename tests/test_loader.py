@@ -145,7 +145,7 @@ def test_build_graph_passes_only_the_arguments_a_factory_accepts(tmp_path: Path)
     assert kwargs("no_args") == {}
     assert kwargs("model_only") == {"model": MODEL}
     assert kwargs("tools_only") == {"tools": []}
-    assert kwargs("anything") == {"model": MODEL, "tools": []}
+    assert kwargs("anything") == {"model": MODEL, "tools": [], "review_tools": []}
     # A compiled graph is used as it is.
     assert kwargs("compiled") == {"prebuilt": True}
 
