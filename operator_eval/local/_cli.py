@@ -67,8 +67,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
             "\nUse it with:\n"
             f"  inspect eval operator_eval/deploy_recovery --model {server.inspect_model} "
             f"--model-base-url {server.base_url} --max-tokens 512\n"
-            "As a model role (--model-role drafter=...), point the provider at it first:\n"
-            f"  export LLAMA_CPP_PYTHON_BASE_URL={server.base_url}\n"
+            "As a model role (role models take neither --model-base-url nor --max-tokens):\n"
+            f"  --model-role 'drafter={{model: {server.inspect_model}, max_tokens: 512, "
+            f"model_args: {{base_url: {server.base_url}}}}}'\n"
             f"\nCtrl-C stops the server (its log: {server.log_path}).",
             flush=True,
         )

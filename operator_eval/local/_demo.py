@@ -15,7 +15,6 @@ then writes the board from those logs and prints where it is.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -36,8 +35,6 @@ DRAFT_VERIFY_GRAPH = "graphs/draft_verify.py:make_graph"
 MIXED_EXTRA_STEPS = 6
 """The mixed row's extra steps: draft_verify keeps graph steps for its last review, and
 this gives its drafter about as many turns as the plain local row gets."""
-BASE_URL_VARIABLE = "LLAMA_CPP_PYTHON_BASE_URL"
-"""Where Inspect's `llama-cpp-python/` provider looks for its server."""
 LOCAL_MAX_TOKENS = 512
 """Output tokens per local model turn: a small model can ramble until its context is full
 (6,000 tokens, five minutes, seen here), and no tool call needs more than this."""
@@ -112,6 +109,7 @@ def run_one(index: int, total: int, run: DemoRun, log_dir: Path) -> tuple[Path |
         Its log (None when none was written) and whether the eval succeeded.
     """
     from inspect_ai import eval as inspect_eval
+    from inspect_ai.model import GenerateConfig, Model, get_model
 
     from operator_eval.local._progress import sample_progress
     from operator_eval.report import column_from_log, headline
@@ -119,13 +117,24 @@ def run_one(index: int, total: int, run: DemoRun, log_dir: Path) -> tuple[Path |
     tasks = f"{len(run.sample_ids)} tasks, one per family" if run.sample_ids else "24 tasks"
     print(f"\n[{index}/{total}] {run.title} — {DEMO_TASK}, {tasks}", flush=True)
     started = time.monotonic()
+    # Role models get neither --model-base-url nor the eval's generate config: give the
+    # local one its server and its output cap here (memoize=False: one Model per role).
+    roles: dict[str, str | Model] = {
+        role: get_model(
+            name,
+            config=GenerateConfig(max_tokens=run.max_tokens),
+            base_url=run.base_url if name == run.model else None,
+            memoize=False,
+        )
+        for role, name in run.model_roles.items()
+    }
     with sample_progress():
         (log,) = inspect_eval(
             f"operator_eval/{DEMO_TASK}",
             model=run.model,
             model_args=run.model_args,
             model_base_url=run.base_url,
-            model_roles=dict(run.model_roles) or None,
+            model_roles=roles or None,
             task_args=run.task_args,
             sample_id=run.sample_ids,
             log_dir=str(log_dir),
@@ -220,19 +229,9 @@ def main_demo(args: argparse.Namespace) -> int:
     try:
         with LocalServer(model) as server:
             print(f"local: serving at {server.base_url}", flush=True)
-            # Role models are resolved by name, so they find the server through the
-            # provider's base-URL variable rather than through --model-base-url.
-            previous = os.environ.get(BASE_URL_VARIABLE)
-            os.environ[BASE_URL_VARIABLE] = server.base_url
-            try:
-                for index, row in enumerate(runs[2:], 3):
-                    row.base_url = server.base_url
-                    run(index, row)
-            finally:
-                if previous is None:
-                    os.environ.pop(BASE_URL_VARIABLE, None)
-                else:
-                    os.environ[BASE_URL_VARIABLE] = previous
+            for index, row in enumerate(runs[2:], 3):
+                row.base_url = server.base_url
+                run(index, row)
     except LocalModelError as ex:
         print(f"operator-eval demo: {ex}", file=sys.stderr)
         failed = True
