@@ -158,3 +158,13 @@ def test_one_sample_runs_end_to_end_on_the_real_local_model(tmp_path: Path) -> N
     usage = sample.model_usage["llama-cpp-python/smollm2"]
     assert usage.input_tokens > 0 and usage.output_tokens > 0
     assert list(tmp_path.glob("*.eval")), "no log written"
+
+
+def test_every_completion_of_the_local_server_is_capped() -> None:
+    from operator_eval.local._llama_main import capped_max_tokens
+
+    # chatml-function-calling passes None ("until the context ends") in its tool paths
+    assert capped_max_tokens(None, 512) == 512
+    assert capped_max_tokens(-1, 512) == 512
+    assert capped_max_tokens(64, 512) == 64
+    assert capped_max_tokens(4096, 512) == 512

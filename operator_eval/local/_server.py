@@ -126,7 +126,7 @@ class LocalServer:
         command = [
             sys.executable,
             "-m",
-            "llama_cpp.server",
+            "operator_eval.local._llama_main",  # llama_cpp.server with new tokens capped
             "--model",
             str(self.model.gguf_path()),
             "--model_alias",
