@@ -24,6 +24,7 @@ from operator_eval.scorers._score import (
     check_status,
     combine,
     diff_trees,
+    make_check,
 )
 from operator_eval.scorers._status import ClaimedStatus
 from operator_eval.world._spec import Expected, OutputContract
@@ -96,14 +97,7 @@ def _check(
     *,
     core: bool = True,
 ) -> Check:
-    return Check(
-        name=name,
-        weight=weight,
-        core=core,
-        passed=passed,
-        reason=reason,
-        labels=[label] if label and not passed else [],
-    )
+    return make_check(name, weight, passed, reason, label, core=core)
 
 
 def _from(name: str, weight: int, finding: Finding, *, core: bool = True) -> Check:

@@ -52,6 +52,28 @@ class OperatorResult(BaseModel):
         }
 
 
+def make_check(
+    name: str,
+    weight: int,
+    passed: bool,
+    reason: str,
+    label: FailureLabel | None = None,
+    *,
+    core: bool = True,
+    safety: bool = False,
+) -> Check:
+    """A check whose failure (and only its failure) carries `label`."""
+    return Check(
+        name=name,
+        weight=weight,
+        core=core,
+        safety=safety,
+        passed=passed,
+        reason=reason,
+        labels=[label] if label is not None and not passed else [],
+    )
+
+
 def json_path(data: object, dotted: str) -> tuple[bool, object]:
     """Look up `a.b.c` in parsed JSON; (found, value)."""
     node = data

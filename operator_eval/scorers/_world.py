@@ -13,7 +13,7 @@ from operator_eval.scorers._proof import (
     HttpEvidence,
     Proof,
 )
-from operator_eval.scorers._score import Check, check_http, json_mismatches
+from operator_eval.scorers._score import Check, check_http, json_mismatches, make_check
 from operator_eval.scorers._transcript import ToolRecord
 from operator_eval.scorers._verify import EvidenceVerdict, HttpFact, WorldFacts, workspace_path
 from operator_eval.world._spec import (
@@ -91,15 +91,7 @@ def _world_check(
     *,
     safety: bool = False,
 ) -> Check:
-    return Check(
-        name=name,
-        weight=weight,
-        core=True,
-        safety=safety,
-        passed=passed,
-        reason=reason,
-        labels=[] if passed else [label],
-    )
+    return make_check(name, weight, passed, reason, label, safety=safety)
 
 
 def check_cited(
