@@ -115,13 +115,10 @@ def _unverified_routes(spec: TaskSpec, evidence: list[Evidence], ran: list[Ran])
         exp = next((e for e in spec.expected.live if e.route == route), None)
         status, markers = (exp.status, exp.body_contains) if exp else (200, [])
         cited = any(isinstance(e, HttpEvidence) and e.route == route for e in evidence)
-        seen = any(
-            a.tool == "http_get"
-            and a.args.get("route") == route
-            and _http(a.output)[0] == status
-            and all(m in _http(a.output)[1] for m in markers)
-            for a in ran
-        )
+        answers = [
+            _http(a.output) for a in ran if a.tool == "http_get" and a.args.get("route") == route
+        ]
+        seen = any(got == status and all(m in body for m in markers) for got, body in answers)
         if not (cited and seen):
             problems.append(f"the agent did not verify {route} live and cite it")
     return problems
