@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 
@@ -36,5 +37,7 @@ def test_quick_bench_prints_every_measurement_as_json(capsys: pytest.CaptureFixt
         "concurrency_speedup",
         "peak_rss_mb",
     ):
-        assert results[name]["value"] > 0, name
-        assert results[name]["target"] is not None
+        assert results[name]["target"] is not None, name
+        assert math.isfinite(results[name]["value"]), name
+        if name != "import_overhead_s":  # a difference of two noisy medians; it can go below 0
+            assert results[name]["value"] > 0, name
