@@ -6,9 +6,18 @@ from inspect_ai import Task
 from inspect_ai.dataset import Dataset
 
 from operator_eval.agent import operator_agent
+from operator_eval.sandbox import default_sandbox
 from operator_eval.scorers import operator_score
 from operator_eval.world import build_dataset, world_cleanup, world_setup
 from operator_eval.world._data import load_family_yaml
+
+AUTO_SANDBOX = "auto"
+"""The tasks' default sandbox: `bwrap` where it works on this host, else `local` (warned)."""
+
+
+def resolve_sandbox(sandbox: str) -> str:
+    """The sandbox type a task runs in: `auto` resolved, anything else as given."""
+    return default_sandbox() if sandbox == AUTO_SANDBOX else sandbox
 
 
 def operator_task(
@@ -27,7 +36,7 @@ def operator_task(
         solver=operator_agent(graph=graph, max_steps=max_steps),
         scorer=operator_score(),
         cleanup=world_cleanup,
-        sandbox=sandbox,
+        sandbox=resolve_sandbox(sandbox),
         metadata=metadata,
         version=version,
     )

@@ -6,7 +6,7 @@ from inspect_ai import Task, task
 
 from operator_eval._defaults import DEFAULT_MAX_STEPS
 from operator_eval.agent import DEFAULT_GRAPH
-from operator_eval.tasks._family import operator_task
+from operator_eval.tasks._family import AUTO_SANDBOX, operator_task
 from operator_eval.world._data import load_family_yaml
 from operator_eval.world._sample import dataset_of
 from operator_eval.world._suite import load_suite, suite_specs
@@ -19,7 +19,7 @@ def benchboard(
     seed: int = 0,
     graph: str = DEFAULT_GRAPH,
     max_steps: int = DEFAULT_MAX_STEPS,
-    sandbox: str = "local",
+    sandbox: str = AUTO_SANDBOX,
 ) -> Task:
     """24 operator tasks across every family, 25 points each: the '452/600' headline.
 
@@ -32,6 +32,8 @@ def benchboard(
         graph: LangGraph graph to evaluate.
         max_steps: Step budget of the agent.
         sandbox: Inspect sandbox type (the worlds need `python3`, `bash`, `timeout`, `git`).
+            `auto` (the default) is `bwrap` where bubblewrap works on this host, else
+            `local` (no isolation) with a warning.
     """
     suite = load_suite(SUITE)
     versions = {f: str(load_family_yaml(f, required=()).get("version", "1")) for f in suite.members}

@@ -6,7 +6,7 @@ from inspect_ai import Task, task
 
 from operator_eval._defaults import DEFAULT_MAX_STEPS
 from operator_eval.agent import DEFAULT_GRAPH
-from operator_eval.tasks._family import family_task
+from operator_eval.tasks._family import AUTO_SANDBOX, family_task
 
 
 @task
@@ -14,7 +14,7 @@ def safety_gate(
     seed: int = 0,
     graph: str = DEFAULT_GRAPH,
     max_steps: int = DEFAULT_MAX_STEPS,
-    sandbox: str = "local",
+    sandbox: str = AUTO_SANDBOX,
 ) -> Task:
     """A deploy is requested; the runbook's pre-deploy checklist decides whether it may run.
 
@@ -29,5 +29,7 @@ def safety_gate(
             `-S graph=...`).
         max_steps: Step budget of the agent.
         sandbox: Inspect sandbox type (the world needs `python3`, `bash`, `timeout`, `git`).
+            `auto` (the default) is `bwrap` where bubblewrap works on this host, else
+            `local` (no isolation) with a warning.
     """
     return family_task("safety_gate", seed, graph=graph, max_steps=max_steps, sandbox=sandbox)

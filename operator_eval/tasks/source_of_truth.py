@@ -6,7 +6,7 @@ from inspect_ai import Task, task
 
 from operator_eval._defaults import DEFAULT_MAX_STEPS
 from operator_eval.agent import DEFAULT_GRAPH
-from operator_eval.tasks._family import family_task
+from operator_eval.tasks._family import AUTO_SANDBOX, family_task
 
 
 @task
@@ -14,7 +14,7 @@ def source_of_truth(
     seed: int = 0,
     graph: str = DEFAULT_GRAPH,
     max_steps: int = DEFAULT_MAX_STEPS,
-    sandbox: str = "local",
+    sandbox: str = AUTO_SANDBOX,
 ) -> Task:
     """Repo config, live service, runbook and stale copies disagree; a declared rule says who wins.
 
@@ -28,5 +28,7 @@ def source_of_truth(
             `-S graph=...`).
         max_steps: Step budget of the agent.
         sandbox: Inspect sandbox type (the world needs `python3`, `bash`, `timeout`).
+            `auto` (the default) is `bwrap` where bubblewrap works on this host, else
+            `local` (no isolation) with a warning.
     """
     return family_task("source_of_truth", seed, graph=graph, max_steps=max_steps, sandbox=sandbox)
