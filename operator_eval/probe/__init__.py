@@ -38,8 +38,8 @@ async def run_probe(op: str, request: dict[str, Any], *, timeout: int = 60) -> A
     try:
         result = await sandbox().exec(
             # -I: the workspace (the agent's) must not be on sys.path, or a json.py
-            # there would answer for the probe.
-            ["python3", "-I", "-c", _SCRIPT, op],
+            # there would answer for the probe. -S: the stdlib is all it needs.
+            ["python3", "-I", "-S", "-c", _SCRIPT, op],
             input=json.dumps(request),
             timeout=timeout,
         )
