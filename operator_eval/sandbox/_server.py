@@ -28,6 +28,7 @@ itself non-dumpable so they cannot ptrace it or borrow its file descriptors.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import ctypes
 import json
@@ -42,9 +43,15 @@ import subprocess
 import sys
 import time
 import traceback
+from types import CodeType
 from typing import Any
 
 _LENGTH = struct.Struct(">I")
+TRIPWIRE_INTERVAL = 0.5
+"""Seconds between two counts of the sandbox's processes and threads."""
+TRIPWIRE_SHARE = 0.95
+"""Share of RLIMIT_NPROC in use at which the sandbox counts as fork-bombed."""
+TRIPWIRE_NOTE = b"\n[sandbox: the process limit was reached: every process was killed]\n"
 _CHUNK = 1 << 16
 _PR_SET_DUMPABLE = 4
 _RLIMITS = {
@@ -84,10 +91,26 @@ class Tail:
         return bytes(self.data[-self.limit :])
 
 
+class ForkedPython:
+    """A `python3 -I -S -c` command running in a fork of this server (see `fork_python`).
+
+    Offers what `Job` uses of a `subprocess.Popen`: pid, the three pipes, returncode.
+    """
+
+    def __init__(self, pid: int, stdin: Any, stdout: Any, stderr: Any) -> None:
+        self.pid = pid
+        self.stdin = stdin
+        self.stdout = stdout
+        self.stderr = stderr
+        self.returncode: int | None = None
+
+
 class Job:
     """A running command: its process, pipes, output and deadline."""
 
-    def __init__(self, popen: subprocess.Popen[bytes], stdin: bytes, req: dict[str, Any]) -> None:
+    def __init__(
+        self, popen: subprocess.Popen[bytes] | ForkedPython, stdin: bytes, req: dict[str, Any]
+    ) -> None:
         self.popen = popen
         self.pending = memoryview(stdin)
         limit = int(req.get("max_output") or 10 * 1024 * 1024)
@@ -143,6 +166,21 @@ def session_members(sid: int) -> list[int]:
     return members
 
 
+def tasks_in_use() -> int:
+    """Processes and threads alive in this pid namespace (what RLIMIT_NPROC counts)."""
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                fields = f.read().rsplit(b")", 1)[1].split()
+            total += int(fields[17])  # num_threads, field 20 of stat
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
 def inside(path: str, root: str) -> bool:
     """Is `path` (already resolved) `root` or below it?"""
     return path == root or path.startswith(root.rstrip("/") + "/")
@@ -157,6 +195,7 @@ class Server:
         self.workspace = os.path.realpath(settings["workspace"])
         self.sel = selectors.DefaultSelector()
         self.jobs: dict[int, tuple[Job, Conn]] = {}
+        self.compiled: dict[str, CodeType] = {}
         wake_r, wake_w = os.pipe()
         for fd in (wake_r, wake_w):
             os.set_blocking(fd, False)
@@ -165,6 +204,9 @@ class Server:
         signal.signal(signal.SIGCHLD, lambda signum, frame: None)
         self.sel.register(ctrl, selectors.EVENT_READ, self.on_ctrl)
         self.sel.register(wake_r, selectors.EVENT_READ, self.on_wake)
+        nproc = int(self.rlimits.get("nproc", -1))
+        self.tripwire = max(2, int(nproc * TRIPWIRE_SHARE)) if nproc > 0 else None
+        self.next_check = time.monotonic()
 
     def run(self) -> None:
         self.ctrl.sendall(b"R")
@@ -175,6 +217,34 @@ class Server:
                 except Exception:  # a bug answers one request badly, never ends the sandbox
                     traceback.print_exc()
             self.expire()
+            self.check_processes()
+
+    # -- the fork-bomb tripwire ----------------------------------------------------------
+
+    def check_processes(self) -> None:
+        """Kill every process of the sandbox when it fills its process limit.
+
+        RLIMIT_NPROC stops a fork bomb from growing, not from living: its processes,
+        out of the command's session (`setsid`), would spin at the limit until the
+        sample ends, starving the host's CPU. A sandbox at the limit is taken to be
+        fork-bombed: everything but this server is killed, the world's service too.
+        """
+        now = time.monotonic()
+        if self.tripwire is None or now < self.next_check:
+            return
+        self.next_check = now + TRIPWIRE_INTERVAL
+        if tasks_in_use() < self.tripwire:
+            return
+        for job, _ in self.jobs.values():
+            job.err.add(TRIPWIRE_NOTE)
+        print("sandbox: process limit reached, killing every process", file=sys.stderr)
+        for _ in range(1000):
+            try:
+                os.kill(-1, signal.SIGKILL)  # from PID 1: every other process of the sandbox
+            except ProcessLookupError:
+                break
+            self.reap()
+        self.reap()
 
     # -- control socket and connections ------------------------------------------------
 
@@ -281,17 +351,22 @@ class Server:
     def start(self, conn: Conn, req: dict[str, Any], stdin: bytes) -> None:
         cmd = [str(a) for a in req["cmd"]]
         env = {**os.environ, **{str(k): str(v) for k, v in (req.get("env") or {}).items()}}
+        cwd = req.get("cwd") or self.workspace
+        popen: subprocess.Popen[bytes] | ForkedPython
         try:
-            popen = subprocess.Popen(
-                cmd,
-                stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                cwd=req.get("cwd") or self.workspace,
-                env=env,
-                start_new_session=True,
-                preexec_fn=self.limits,
-            )
+            if self.is_own_python(cmd, env):
+                popen = self.fork_python(cmd[4], cmd[5:], env, cwd, bool(stdin))
+            else:
+                popen = subprocess.Popen(
+                    cmd,
+                    stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    cwd=cwd,
+                    env=env,
+                    start_new_session=True,
+                    preexec_fn=self.limits,
+                )
         except (FileNotFoundError, NotADirectoryError) as ex:
             self.answer(conn, frame({"returncode": 127}, b"", f"{ex}\n".encode()))
             return
@@ -310,6 +385,105 @@ class Server:
         if popen.stdin is not None:
             os.set_blocking(popen.stdin.fileno(), False)
             self.sel.register(popen.stdin, selectors.EVENT_WRITE, self.callback(self.on_input, job))
+
+    def is_own_python(self, cmd: list[str], env: dict[str, str]) -> bool:
+        """Is `cmd` `python3 -I -S -c SOURCE ...` with the interpreter this server runs on?
+
+        Such a command would start exactly as this server started (same binary, same
+        flags: isolated, no site), so a fork of the server is the same program minus
+        ~25 ms of interpreter start-up and stdlib imports. The harness's probes take this
+        path on every tool call and check.
+        """
+        if len(cmd) < 5 or cmd[1:4] != ["-I", "-S", "-c"]:
+            return False
+        program = cmd[0]
+        if "/" not in program:
+            found = (os.path.join(d, program) for d in env.get("PATH", "").split(os.pathsep))
+            program = next((p for p in found if os.access(p, os.X_OK)), "")
+        return bool(program) and os.path.realpath(program) == os.path.realpath(sys.executable)
+
+    def fork_python(
+        self, source: str, args: list[str], env: dict[str, str], cwd: str, stdin: bool
+    ) -> ForkedPython:
+        """Run `source` as `python3 -I -S -c source *args` would, in a fork of this server."""
+        code = self.compile_once(source)
+        child_in, parent_in = os.pipe() if stdin else (os.open(os.devnull, os.O_RDONLY), -1)
+        parent_out, child_out = os.pipe()
+        parent_err, child_err = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            for fd in (child_in, parent_in, parent_out, child_out, parent_err, child_err):
+                if fd >= 0:
+                    os.close(fd)
+            raise
+        if pid == 0:
+            self.run_forked(code or source, args, env, cwd, (child_in, child_out, child_err))
+        for fd in (child_in, child_out, child_err):
+            os.close(fd)
+        return ForkedPython(
+            pid,
+            os.fdopen(parent_in, "wb", buffering=0) if parent_in >= 0 else None,
+            os.fdopen(parent_out, "rb", buffering=0),
+            os.fdopen(parent_err, "rb", buffering=0),
+        )
+
+    def compile_once(self, source: str) -> CodeType | None:
+        """The compiled source, kept for the next fork (the probes repeat one source)."""
+        if source not in self.compiled:
+            try:
+                code = compile(source, "<string>", "exec")
+            except (SyntaxError, ValueError):
+                return None  # the child compiles it again and reports the error as python would
+            if len(self.compiled) >= 8:
+                self.compiled.pop(next(iter(self.compiled)))
+            self.compiled[source] = code
+        return self.compiled[source]
+
+    def run_forked(
+        self,
+        source: str | CodeType,
+        args: list[str],
+        env: dict[str, str],
+        cwd: str,
+        fds: tuple[int, ...],
+    ) -> None:
+        """In the forked child: become a fresh `python3 -c` process and never return."""
+        code = 1
+        try:
+            os.setsid()
+            signal.set_wakeup_fd(-1)
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            for target, fd in enumerate(fds):
+                os.dup2(fd, target)
+            os.closerange(3, 1 << 16)  # the server's sockets, selector and pipes
+            self.limits()
+            os.chdir(cwd)
+            os.environ.clear()
+            os.environ.update(env)
+            sys.stdin = open(0, encoding="utf-8", closefd=False)
+            sys.stdout = open(1, "w", encoding="utf-8", closefd=False)
+            sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", closefd=False)
+            sys.argv = ["-c", *args]
+            code = 0
+            exec(
+                source if isinstance(source, CodeType) else compile(source, "<string>", "exec"),
+                {"__name__": "__main__", "__builtins__": builtins},
+            )
+        except SystemExit as ex:
+            if ex.code is None or isinstance(ex.code, int):
+                code = ex.code or 0
+            else:
+                print(ex.code, file=sys.stderr)
+                code = 1
+        except BaseException:
+            traceback.print_exc()
+            code = 1
+        finally:
+            for stream in (sys.stdout, sys.stderr):
+                with contextlib.suppress(Exception):
+                    stream.flush()
+            os._exit(code & 0xFF)
 
     def on_output(self, target: tuple[Job, Any, Tail], events: int) -> None:
         job, stream, tail = target
@@ -382,6 +556,8 @@ class Server:
 
     def next_timeout(self) -> float | None:
         deadlines = [job.deadline for job, _ in self.jobs.values() if job.deadline is not None]
+        if self.tripwire is not None:
+            deadlines.append(self.next_check)
         if not deadlines:
             return None
         return max(0.0, min(deadlines) - time.monotonic())

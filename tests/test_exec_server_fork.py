@@ -1,0 +1,88 @@
+"""The bwrap exec server runs `python3 -I -S -c` commands in a fork of itself.
+
+A fork must be indistinguishable from a fresh `python3 -I -S -c` process: same
+output, exit codes, stdin, cwd, environment, limits, timeouts, and none of the
+server's file descriptors. Each case runs the same program both ways: through the
+fork (`python3 -I -S -c`) and through a real exec (`env python3 -I -S -c`, which the
+server does not recognise), and compares.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from inspect_ai.util import ExecResult
+
+from operator_eval.sandbox import BwrapConfig, BwrapSandboxEnvironment, bwrap_problem
+
+PROBLEM = bwrap_problem()
+pytestmark = pytest.mark.skipif(PROBLEM is not None, reason=f"bwrap unusable here: {PROBLEM}")
+
+FORKED = ["python3", "-I", "-S", "-c"]
+EXECED = ["env", "python3", "-I", "-S", "-c"]
+
+
+@pytest.fixture
+async def box() -> AsyncIterator[BwrapSandboxEnvironment]:
+    config = BwrapConfig(max_processes=200, max_open_files=321, env={"FROM_CONFIG": "yes"})
+    await BwrapSandboxEnvironment.task_init("test", config)
+    environments = await BwrapSandboxEnvironment.sample_init("test", config, {})
+    yield environments["default"].as_type(BwrapSandboxEnvironment)
+    await BwrapSandboxEnvironment.sample_cleanup("test", config, environments, False)
+
+
+async def both(
+    box: BwrapSandboxEnvironment, source: str, *args: str, **kwargs: object
+) -> tuple[ExecResult[str], ExecResult[str]]:
+    forked = await box.exec([*FORKED, source, *args], **kwargs)  # type: ignore[arg-type]
+    execed = await box.exec([*EXECED, source, *args], **kwargs)  # type: ignore[arg-type]
+    return forked, execed
+
+
+PROGRAMS = [
+    "import sys, json; print(json.dumps(sys.argv)); print('err', file=sys.stderr)",
+    "import sys; sys.exit(3)",
+    "import sys; sys.exit('a message')",
+    "raise ValueError('boom')",
+    "import os; print(os.getcwd(), os.environ.get('FOO'), os.environ.get('FROM_CONFIG'))",
+    "import sys; print(sys.stdin.read().upper(), end='')",
+    "import sys; print(sys.flags.isolated, sys.flags.no_site, sys.path[0] != '')",
+    "import resource; print(resource.getrlimit(resource.RLIMIT_NOFILE))",
+    "print(__name__)",
+    "print('é' * 3)",
+]
+
+
+@pytest.mark.parametrize("source", PROGRAMS)
+async def test_a_forked_python_behaves_like_an_execed_one(
+    box: BwrapSandboxEnvironment, source: str
+) -> None:
+    forked, execed = await both(box, source, "one", "two", input="piped", env={"FOO": "bar"})
+    assert (forked.returncode, forked.stdout) == (execed.returncode, execed.stdout)
+    # tracebacks name the same error; only the frames' file names may differ
+    assert forked.stderr.splitlines()[-1:] == execed.stderr.splitlines()[-1:]
+
+
+async def test_the_fork_holds_none_of_the_servers_descriptors(
+    box: BwrapSandboxEnvironment,
+) -> None:
+    source = "import os; print(sorted(int(f) for f in os.listdir('/proc/self/fd')))"
+    forked, execed = await both(box, source)
+    assert forked.stdout == execed.stdout == "[0, 1, 2, 3]\n"
+
+
+async def test_a_forked_python_that_hangs_is_killed_at_its_timeout(
+    box: BwrapSandboxEnvironment,
+) -> None:
+    with pytest.raises(TimeoutError):
+        await box.exec([*FORKED, "import time; time.sleep(60)"], timeout=1)
+    ps = await box.exec(["ps", "-eo", "args"])
+    assert "time.sleep" not in ps.stdout
+    assert (await box.exec([*FORKED, "print('still serving')"])).stdout == "still serving\n"
+
+
+async def test_the_fork_path_is_really_taken(box: BwrapSandboxEnvironment) -> None:
+    # what only a fork has: the server's modules already imported
+    forked, execed = await both(box, "import sys; print('selectors' in sys.modules)")
+    assert (forked.stdout, execed.stdout) == ("True\n", "False\n")
