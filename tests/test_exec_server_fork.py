@@ -15,6 +15,7 @@ import pytest
 from inspect_ai.util import ExecResult
 
 from operator_eval.sandbox import BwrapConfig, BwrapSandboxEnvironment, bwrap_problem
+from operator_eval.tools._tools import command_argv
 
 PROBLEM = bwrap_problem()
 pytestmark = pytest.mark.skipif(PROBLEM is not None, reason=f"bwrap unusable here: {PROBLEM}")
@@ -86,3 +87,39 @@ async def test_the_fork_path_is_really_taken(box: BwrapSandboxEnvironment) -> No
     # what only a fork has: the server's modules already imported
     forked, execed = await both(box, "import sys; print('selectors' in sys.modules)")
     assert (forked.stdout, execed.stdout) == ("True\n", "False\n")
+
+
+# -- the shell tool's runner takes the fork path: its contract, in the bwrap sandbox ------
+
+
+async def test_the_command_runner_relays_exit_code_and_both_streams(
+    box: BwrapSandboxEnvironment,
+) -> None:
+    result = await box.exec(command_argv("echo out; echo err >&2; exit 3", 10))
+    assert (result.returncode, result.stdout, result.stderr) == (3, "out\n", "err\n")
+    killed = await box.exec(command_argv("kill -TERM $$", 10))
+    assert killed.returncode == 128 + 15
+
+
+async def test_the_command_runner_times_out_with_124_and_kills_the_children(
+    box: BwrapSandboxEnvironment,
+) -> None:
+    result = await box.exec(command_argv("sleep 3001 & sleep 3002; echo never", 1), timeout=20)
+    assert result.returncode == 124 and "never" not in result.stdout
+    assert "sleep 300" not in (await box.exec(["ps", "-eo", "args"])).stdout
+
+
+async def test_the_command_runner_returns_while_a_background_process_runs(
+    box: BwrapSandboxEnvironment,
+) -> None:
+    result = await box.exec(command_argv("(sleep 3003 &) ; echo started", 10), timeout=8)
+    assert result.stdout == "started\n"
+    assert "sleep 3003" in (await box.exec(["ps", "-eo", "args"])).stdout
+
+
+async def test_the_command_runner_keeps_head_and_tail_of_huge_output(
+    box: BwrapSandboxEnvironment,
+) -> None:
+    result = await box.exec(command_argv("echo HEAD; head -c 5000000 /dev/zero; echo TAIL", 10))
+    assert result.stdout.startswith("HEAD\n") and result.stdout.endswith("TAIL\n")
+    assert f"[... {5000010 - 2 * 128 * 1024} bytes cut ...]" in result.stdout

@@ -8,6 +8,7 @@ a time (these machines are shared and noisy).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import statistics
@@ -60,8 +61,20 @@ def _bin(name: str) -> str:
     return str(path) if path.exists() else name
 
 
-def _timed(command: Sequence[str], env: dict[str, str] | None = None) -> tuple[float, int]:
-    """Wall seconds and peak RSS (KiB) of one command, run in a fresh process."""
+class Run(BaseModel):
+    """One command's wall seconds, peak RSS (KiB) and CPU seconds (its descendants too)."""
+
+    wall: float
+    rss_kib: int
+    cpu: float
+
+
+def _timed(command: Sequence[str], env: dict[str, str] | None = None) -> Run:
+    """Run one command in a fresh process and measure it.
+
+    The CPU time covers every descendant the command waited for: with the bwrap
+    sandbox that is each sample's exec server and all the world's processes.
+    """
     started = time.perf_counter()
     proc = subprocess.Popen(
         command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env or os.environ.copy()
@@ -71,14 +84,14 @@ def _timed(command: Sequence[str], env: dict[str, str] | None = None) -> tuple[f
     if os.waitstatus_to_exitcode(status) != 0:
         stderr = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
         raise RuntimeError(f"{' '.join(command)} failed: {stderr[-800:]}")
-    return elapsed, int(usage.ru_maxrss)
+    return Run(wall=elapsed, rss_kib=int(usage.ru_maxrss), cpu=usage.ru_utime + usage.ru_stime)
 
 
 def startup(repeats: int = 5) -> list[Measurement]:
     """Fresh-interpreter import time of `operator_eval.scorers` vs `inspect_ai`, and CLI start."""
 
     def median_of(command: Sequence[str]) -> float:
-        return statistics.median(_timed(command)[0] for _ in range(repeats))
+        return statistics.median(_timed(command).wall for _ in range(repeats))
 
     inspect_s = median_of([sys.executable, "-c", "import inspect_ai"])
     scorers_s = median_of([sys.executable, "-c", "import operator_eval.scorers"])
@@ -119,7 +132,7 @@ def _eval(
     max_samples: int,
     log_dir: str,
     extra: Sequence[str] = (),
-) -> tuple[float, int, Path]:
+) -> tuple[Run, Path]:
     command = [
         _bin("inspect"),
         "eval",
@@ -136,23 +149,72 @@ def _eval(
         *extra,
     ]
     before = set(Path(log_dir).glob("*.eval"))
-    wall, rss = _timed(command)
+    run = _timed(command)
     (log,) = set(Path(log_dir).glob("*.eval")) - before
-    return wall, rss, log
+    return run, log
+
+
+def _is_agent_command(event: Any) -> bool:
+    """An exec of a command the agent asked for (shell, deploy), not of a harness probe."""
+    from operator_eval.tools._tools import COMMAND_TAG
+
+    return (
+        type(event).__name__ == "SandboxEvent"
+        and event.action == "exec"
+        and f" {COMMAND_TAG} " in (event.cmd or "")
+    )
+
+
+def _seconds(event: Any) -> float:
+    return (event.completed - event.timestamp).total_seconds() if event.completed else 0.0
+
+
+async def _command_floor(samples: int = 20) -> float:
+    """Median seconds of the shell tool's wrapper around `true`: its harness cost per command."""
+    from inspect_ai.util._sandbox.registry import registry_find_sandboxenv
+
+    from operator_eval.tasks._family import AUTO_SANDBOX, resolve_sandbox
+    from operator_eval.tools._tools import command_argv
+
+    env_type: Any = registry_find_sandboxenv(resolve_sandbox(AUTO_SANDBOX))
+    await env_type.task_init("bench", None)
+    environments = await env_type.sample_init("bench", None, {})
+    try:
+        times = []
+        for _ in range(samples):
+            started = time.perf_counter()
+            await environments["default"].exec(command_argv("true", 10), timeout=20)
+            times.append(time.perf_counter() - started)
+    finally:
+        await env_type.sample_cleanup("bench", None, environments, False)
+        await env_type.task_cleanup("bench", None, True)
+    return statistics.median(times)
 
 
 def overhead(log_dir: str) -> list[Measurement]:
-    """Harness time per agent step and per sample (setup, scoring) on deploy_recovery."""
-    _, _, path = _eval("deploy_recovery", model_args={}, max_samples=1, log_dir=log_dir)
+    """Harness time per agent step and per sample (setup, scoring) on deploy_recovery.
+
+    A step is one model turn and its tool call. The agent's own commands (a deploy
+    that hangs for 2 s by design, `sha256sum`, ...) are the world's work, not the
+    harness's: their exec time is taken out of the agent's time and replaced by the
+    wrapper's fixed cost per command (the shell tool running `true`), so what remains
+    is the model bridge, LangGraph, the tools, the probes, the log and the transcript.
+    """
+    _, path = _eval("deploy_recovery", model_args={}, max_samples=1, log_dir=log_dir)
+    floor = asyncio.run(_command_floor())
     log = read_eval_log(str(path))
+    raw_steps: list[float] = []
     steps: list[float] = []
     setups: list[float] = []
     scorings: list[float] = []
     for sample in log.samples or []:
         spans = _spans(sample)
-        calls = sum(type(e).__name__ == "ModelEvent" for e in sample.events)
-        if calls:
-            steps.append(spans.get("operator_eval/operator_agent", 0.0) / calls)
+        turns = sum(type(e).__name__ == "ModelEvent" for e in sample.events)
+        commands = [_seconds(e) for e in sample.events if _is_agent_command(e)]
+        agent = spans.get("operator_eval/operator_agent", 0.0)
+        if turns:
+            raw_steps.append(agent / turns)
+            steps.append((agent - sum(commands) + floor * len(commands)) / turns)
         setups.append(spans.get("operator_eval/world_setup", 0.0))
         scorings.append(spans.get("operator_score", 0.0))
     return [
@@ -160,8 +222,14 @@ def overhead(log_dir: str) -> list[Measurement]:
             "step_overhead_ms",
             1000 * statistics.median(steps),
             "ms",
-            "median over samples of agent time / model turns (zero model latency, one sample "
-            "at a time)",
+            "median over samples: (agent time - the agent's commands' own run time "
+            f"+ {1000 * floor:.1f} ms wrapper cost per command) / model turns",
+        ),
+        _measure(
+            "step_time_ms",
+            1000 * statistics.median(raw_steps),
+            "ms",
+            "the same with the commands' run time left in (zero model latency)",
         ),
         _measure("setup_ms", 1000 * statistics.median(setups), "ms", "world setup per sample"),
         _measure("scoring_ms", 1000 * statistics.median(scorings), "ms", "scoring per sample"),
@@ -175,23 +243,37 @@ def overhead(log_dir: str) -> list[Measurement]:
 
 def suite(log_dir: str, task: str = "benchboard") -> list[Measurement]:
     """The whole suite with the oracle, one process: wall time (start-up included), peak RSS."""
-    wall, rss, path = _eval(task, model_args={}, max_samples=24, log_dir=log_dir)
+    run, path = _eval(task, model_args={}, max_samples=24, log_dir=log_dir)
     log = read_eval_log(str(path), header_only=True)
     samples = log.results.total_samples if log.results else 0
     return [
-        _measure("suite_wall_s", wall, "s", f"{task}, {samples} samples, --max-samples 24"),
-        _measure("peak_rss_mb", rss / 1024, "MB", "peak RSS of the inspect process"),
+        _measure("suite_wall_s", run.wall, "s", f"{task}, {samples} samples, --max-samples 24"),
+        _measure("suite_cpu_s", run.cpu, "s", "CPU of the eval and every sandbox process"),
+        _measure("peak_rss_mb", run.rss_kib / 1024, "MB", "peak RSS of the inspect process"),
     ]
 
 
 def concurrency(log_dir: str, latency: float = 0.3, task: str = "benchboard") -> list[Measurement]:
     """Speedup of --max-samples 24 over 1 with a simulated model latency per turn."""
-    serial, _, _ = _eval(task, model_args={"latency": latency}, max_samples=1, log_dir=log_dir)
-    parallel, _, _ = _eval(task, model_args={"latency": latency}, max_samples=24, log_dir=log_dir)
+    serial, _ = _eval(task, model_args={"latency": latency}, max_samples=1, log_dir=log_dir)
+    parallel, _ = _eval(task, model_args={"latency": latency}, max_samples=24, log_dir=log_dir)
+    cores = os.cpu_count() or 1
+    # However the samples overlap, the parallel run cannot end before its CPU work is done
+    # on every core: serial wall / (CPU / cores) bounds the speedup this machine allows.
+    ceiling = serial.wall / max(parallel.cpu / cores, 1e-9)
     return [
-        _measure("serial_wall_s", serial, "s", f"{task}, {latency}s per model turn, 1 at a time"),
-        _measure("parallel_wall_s", parallel, "s", "24 at a time"),
-        _measure("concurrency_speedup", serial / parallel, "x", f"cores: {os.cpu_count()}"),
+        _measure(
+            "serial_wall_s", serial.wall, "s", f"{task}, {latency}s per model turn, 1 at a time"
+        ),
+        _measure("parallel_wall_s", parallel.wall, "s", "24 at a time"),
+        _measure("parallel_cpu_s", parallel.cpu, "s", "CPU of the parallel run, sandboxes too"),
+        _measure("concurrency_speedup", serial.wall / parallel.wall, "x", f"cores: {cores}"),
+        _measure(
+            "cpu_bound_speedup",
+            ceiling,
+            "x",
+            f"the most {cores} cores allow: serial wall / (parallel CPU / {cores})",
+        ),
     ]
 
 
