@@ -41,3 +41,17 @@ def test_quick_bench_prints_every_measurement_as_json(capsys: pytest.CaptureFixt
         assert math.isfinite(results[name]["value"]), name
         if name != "import_overhead_s":  # a difference of two noisy medians; it can go below 0
             assert results[name]["value"] > 0, name
+
+
+def test_the_bridge_version_check_is_remembered_but_still_refuses_a_too_old_openai() -> None:
+    from inspect_ai.model._providers import providers
+
+    import operator_eval.agent._solver  # noqa: F401  (applies the speed-up)
+
+    check = providers.verify_required_version  # type: ignore[attr-defined]
+    assert hasattr(check, "cache_info")
+    check("bridge", "openai", "1.0.0")
+    check("bridge", "openai", "1.0.0")
+    assert check.cache_info().hits >= 1
+    with pytest.raises(Exception, match="openai"):
+        check("bridge", "openai", "999.0.0")

@@ -20,6 +20,7 @@ from pydantic import SecretStr
 from operator_eval import _keys
 from operator_eval._defaults import DEFAULT_GRAPH, DEFAULT_MAX_STEPS
 from operator_eval._review import FINAL_REPORT, REVIEW_TOOLS
+from operator_eval.agent._inspect_speedups import cache_openai_version_checks
 from operator_eval.agent._loader import build_graph, load_graph_target
 from operator_eval.tools import operator_tools
 from operator_eval.world._spec import TaskSpec
@@ -50,6 +51,8 @@ RUNTIME_ERROR_NAMES = frozenset(
 )
 DEFAULT_MAX_RESUMES = 3
 """How often a graph with a checkpointer is resumed after a runtime failure."""
+
+cache_openai_version_checks()
 
 
 def is_runtime_error(ex: BaseException) -> bool:
