@@ -8,11 +8,13 @@ The folder is found with `operator_eval._paths.data_dir("datasets")`.
 
 from __future__ import annotations
 
+import copy
+import functools
 from collections.abc import Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -144,7 +146,13 @@ def validation_problem(error: ValidationError, limit: int = 3) -> str:
     return "; ".join(shown) + more
 
 
-class _StrictLoader(yaml.SafeLoader):
+if TYPE_CHECKING:
+    _SafeLoader = yaml.SafeLoader
+else:  # libyaml's parser when PyYAML has it: the pure-Python one takes ~40 ms a family file
+    _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictLoader(_SafeLoader):
     """A safe loader that refuses duplicate keys (PyYAML silently keeps the last one)."""
 
 
@@ -230,13 +238,20 @@ def read_yaml(path: Path, what: str) -> Any:
         what: What the file is, for the message (e.g. "family file").
     """
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)
+        stat = path.stat()
+        return copy.deepcopy(_parse_yaml(path, stat.st_mtime_ns, stat.st_size))
     except FileNotFoundError as ex:
         raise DatasetError(f"{path}: missing {what}", path=path) from ex
     except OSError as ex:
         raise DatasetError(f"{path}: cannot read {what}: {ex.strerror or ex}", path=path) from ex
     except (yaml.YAMLError, UnicodeDecodeError) as ex:
         raise DatasetError(f"{path}: not valid YAML{_yaml_problem(ex)}", path=path) from ex
+
+
+@functools.lru_cache(maxsize=64)
+def _parse_yaml(path: Path, mtime_ns: int, size: int) -> Any:
+    """Parsed once per version of a file: a suite builds one world per variant from it."""
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_StrictLoader)
 
 
 def _yaml_problem(error: Exception) -> str:

@@ -20,6 +20,8 @@ from email.policy import default as default_policy
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Literal
 
+from operator_eval.world._render_cache import cached_render
+
 CENT = Decimal("0.01")
 
 # Typographic characters outside latin-1 mapped to something the core PDF fonts can draw.
@@ -171,6 +173,8 @@ def _latin1(text: str) -> str:
 def invoice_pdf(doc: InvoiceDoc) -> bytes:
     """Render an invoice or quote as a one-page (for usual sizes) PDF.
 
+    Rendered once per document, then read from the disk cache (`_render_cache.py`).
+
     The layout reads back (e.g. with pypdf) as lines like `INVOICE`,
     `Invoice number: INV-1042`, `Issue date: 2024-03-01`, `Due date: ...` (quotes:
     `Valid until: ...`), `From: ...`, `Bill to: ...`, an item table
@@ -184,6 +188,16 @@ def invoice_pdf(doc: InvoiceDoc) -> bytes:
         The PDF bytes; identical for identical `doc` (creation date derived from
         `doc.issue_date`, fixed producer, content-derived file ID).
     """
+    return cached_render(
+        "pdf",
+        repr(doc),
+        lambda: _render_invoice_pdf(doc),
+        renderer_file=__file__,
+        library="fpdf2",  # its version from the metadata: importing fpdf itself costs ~1 s
+    )
+
+
+def _render_invoice_pdf(doc: InvoiceDoc) -> bytes:
     from fpdf import FPDF
     from fpdf.enums import XPos, YPos
 
