@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import socket
 import subprocess
@@ -84,7 +85,7 @@ async def test_host_secrets_are_unreadable(start: Start, monkeypatch: pytest.Mon
 async def test_another_samples_workspace_is_invisible(start: Start) -> None:
     mine, other = await start(), await start()
     await other.write_file("secret.txt", "other sample's data")
-    assert (other.workspace / "secret.txt").read_text() == "other sample's data"
+    assert await other.read_file("secret.txt") == "other sample's data"
     for path in (other.workspace / "secret.txt", f"../{other.workspace.name}/secret.txt"):
         code, out = await sh(mine, f"cat {path}")
         assert code != 0 and "other sample's data" not in out, out
@@ -222,7 +223,7 @@ async def test_a_fork_bomb_is_contained(start: Start) -> None:
     ]
     for bomb in bombs:
         began = time.monotonic()
-        with pytest.raises(TimeoutError):
+        with contextlib.suppress(TimeoutError):  # the process-limit tripwire, or the timeout
             await box.exec(bomb, timeout=5)
         assert time.monotonic() - began < 20
         # the bomb is gone, the sandbox and the host still work
@@ -247,7 +248,8 @@ async def test_the_file_size_limit_stops_a_huge_write(start: Start) -> None:
     box = await start(max_file_size_mb=8)
     code, _ = await sh(box, "head -c 64M /dev/zero > big.bin")
     assert code != 0
-    assert (box.workspace / "big.bin").stat().st_size <= 8 * 1024 * 1024
+    code, out = await sh(box, "stat -c %s big.bin")
+    assert code == 0 and int(out) <= 8 * 1024 * 1024, out
 
 
 @needs_bwrap

@@ -14,8 +14,9 @@ kills every process of the namespace; then the workspace is removed.
 What the sandbox sees:
 
 - the host's file system read-only (`--ro-bind / /`), except the workspace (read-write,
-  the working directory, at the same absolute path as on the host), a private /tmp
-  (tmpfs of `tmp_size_mb`; `HOME` is /tmp/home), fresh /dev and /proc;
+  the working directory: a tmpfs of `workspace_size_mb` mounted at the path of a fresh
+  host folder, which stays an empty mount point), a private /tmp (tmpfs of
+  `tmp_size_mb`; `HOME` is /tmp/home), fresh /dev and /proc;
 - hidden behind empty tmpfs mounts (private and writable for /tmp and /dev/shm,
   read-only for the rest): /root, /home, /tmp, /var/tmp, /dev/shm, the host's temp
   dir (other samples' workspaces), the eval's working directory (`hide_cwd`: the
@@ -45,8 +46,12 @@ or write for it); any other path raises `PermissionError`.
 
 Cost: about 1-2 ms per `exec` over Inspect's local sandbox, ~0.1 s per sample start.
 
-Not covered: total memory and disk use of a sample (RLIMIT_AS is per process, the
-workspace lives on the host disk; cgroups would be needed), CPU share, a seccomp
+Disk. Everything a sample can write is a size-capped tmpfs (the workspace, /tmp,
+/dev/shm): filling it gets ENOSPC inside the sandbox and costs the host at most those
+sizes in memory, never its disk; it vanishes with the sandbox.
+
+Not covered: total memory of a sample (RLIMIT_AS is per process; cgroups would be
+needed), inodes of the tmpfs mounts (bwrap cannot set `nr_inodes`), CPU share, a seccomp
 filter, and anything readable in the host's file system outside the hidden paths
 (add them to `hide`). Processes a command leaves behind (on purpose: a service) live
 until the sample ends, so a fork bomb whose command already returned keeps the

@@ -31,6 +31,15 @@ class BwrapConfig(BaseModel):
     max_cpu_seconds: int = Field(default=600, description="RLIMIT_CPU: CPU seconds per process.")
     max_open_files: int = Field(default=4096, description="RLIMIT_NOFILE per process.")
     tmp_size_mb: int = Field(default=512, description="Size of the private /tmp (tmpfs), MiB.")
+    workspace_size_mb: int = Field(
+        default=1024,
+        description=(
+            "Size of the workspace, MiB: a tmpfs of its own, so a command filling it gets "
+            "ENOSPC and the host's disk is untouched. 0 or less: a folder on the host's "
+            "disk (visible to the host while the sample runs), with no limit but "
+            "`max_file_size_mb` per file."
+        ),
+    )
     hide: list[str] = Field(
         default_factory=list,
         description="More host paths to hide (empty tmpfs over a folder, /dev/null over a file).",

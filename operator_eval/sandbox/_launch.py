@@ -117,6 +117,12 @@ def _hidden_paths(config: BwrapConfig, identity: Identity, keep: Path) -> list[P
         candidates.append(str(data_dir("datasets")))
     except FileNotFoundError:
         pass
+    # the package (the key generators) and, from a source checkout, the project (its
+    # .venv runs the generators, its logs/ hold keys), whatever the eval's cwd
+    package = Path(__file__).resolve().parents[1]
+    candidates.append(str(package))
+    if (package.parent / "pyproject.toml").is_file():
+        candidates.append(str(package.parent))
     hidden: list[Path] = []
     for candidate in candidates:
         path = Path(candidate).resolve()
@@ -189,10 +195,23 @@ def bwrap_args(config: BwrapConfig, identity: Identity, workspace: Path, python:
     for secret in _SECRET_FILES:
         if Path(secret).exists():
             args += ["--ro-bind", "/dev/null", secret]
-    args += ["--dir", HOME, "--bind", str(workspace), str(workspace), "--chdir", str(workspace)]
+    args += ["--dir", HOME, *_workspace_mount(config, workspace), "--chdir", str(workspace)]
     for path_ in read_only:  # after the workspace bind, which may need a mount point there
         args += ["--remount-ro", path_]
     return [*args, "--"]
+
+
+def _workspace_mount(config: BwrapConfig, workspace: Path) -> list[str]:
+    """The workspace's mount: a tmpfs of `workspace_size_mb` at its path, or the host folder.
+
+    The tmpfs is the disk quota: a command that fills it gets ENOSPC, the host's disk
+    never fills. It lives as long as the sandbox's mount namespace (its PID 1); the
+    host folder of the same path stays an empty mount point.
+    """
+    if config.workspace_size_mb > 0:
+        size = config.workspace_size_mb * 1024 * 1024
+        return ["--perms", "0755", "--size", str(size), "--tmpfs", str(workspace)]
+    return ["--bind", str(workspace), str(workspace)]
 
 
 def _bwrap_binary() -> str:
