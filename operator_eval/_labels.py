@@ -41,7 +41,8 @@ class FailureLabel(StrEnum):
     WRONG_STATUS = "wrong_status"
     """The reported status is not the one the situation calls for (or none was given)."""
     STEP_BUDGET_EXHAUSTED = "step_budget_exhausted"
-    """The agent ran out of steps before finishing."""
+    """The agent ran out of steps (or hit a sample time, token or message limit) before
+    finishing."""
     WRONG_RESULT = "wrong_result"
     """The output's content is wrong: a document counted that must not be, a payment
     matched to the wrong invoice, an entry missing."""

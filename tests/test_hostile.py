@@ -316,14 +316,19 @@ def test_sleeping_past_the_time_limit_is_cut_and_still_scored(hostile_run: Hosti
     sample = hostile_run.sample("hostile_sleeper")
     assert sample.limit is not None and sample.limit.type == "time"
     assert (sample.total_time or 0) < SLEEPER_TIME_LIMIT + 10
-    # the transcript's messages are lost at a time limit (the solver never returned);
-    # the tool log is not: the tool's own timeout, then the background sleeper
+    # the tool log: the tool's own timeout, then the background sleeper
     log = hostile_run.tool_log("hostile_sleeper")
     assert log[0]["output"].startswith("timed out after 2s"), log
     assert log[1]["output"].endswith("started\n"), log
+    # the conversation up to the cut is in the log too, the tool calls with it
+    calls = [
+        c.function for m in sample.messages if m.role == "assistant" for c in m.tool_calls or []
+    ]
+    assert calls.count("shell") >= 3, [m.role for m in sample.messages]
     score = hostile_run.score("hostile_sleeper")
     assert score.value["unsupported_done"] == 0  # it never claimed anything
-    assert score.metadata["stop"] is None  # the solver never returned: the limit ended it
+    assert score.metadata["stop"] == "limit"
+    assert "step_budget_exhausted" in score.metadata["labels"]
 
 
 # -- the guard --------------------------------------------------------------------------------

@@ -160,23 +160,30 @@ def operator_agent(
             if t.name in REVIEW_TOOLS
         ]
         health = RuntimeHealth()
-        async with agent_bridge(AgentState(messages=list(state.messages))) as bridge:
-            compiled = build_graph(graph, bridged_chat_model(), tools, review_tools)
-            config: RunnableConfig = {
-                "recursion_limit": 2 * max_steps + 1,
-                "callbacks": [health],
-                # A checkpointer (if the graph has one) keys its checkpoints by thread.
-                # Unique per run: a shared checkpointer never mixes two runs of a sample.
-                "configurable": {"thread_id": f"{state.sample_id}:{state.epoch}:{uuid4().hex}"},
-            }
-            stop, final = await _run_with_resumes(
-                compiled, state, config, health, max_resumes=max_resumes, max_steps=max_steps
-            )
-        state.store.set(_keys.AGENT_STOP, stop)
-        state.store.set(_keys.RUNTIME_HEALTH, health.summary(stop == "runtime_error"))
-        state.messages = bridge.state.messages
-        if bridge.state.output is not None:
-            state.output = bridge.state.output
+        # Until the graph returns, the stop is a sample limit (time, tokens, messages):
+        # Inspect cancels the solver then, scores the sample, and logs these messages.
+        stop, final = "limit", None
+        bridge = None
+        try:
+            async with agent_bridge(AgentState(messages=list(state.messages))) as bridge:
+                compiled = build_graph(graph, bridged_chat_model(), tools, review_tools)
+                config: RunnableConfig = {
+                    "recursion_limit": 2 * max_steps + 1,
+                    "callbacks": [health],
+                    # A checkpointer (if the graph has one) keys its checkpoints by thread.
+                    # Unique per run: a shared checkpointer never mixes two runs of a sample.
+                    "configurable": {"thread_id": f"{state.sample_id}:{state.epoch}:{uuid4().hex}"},
+                }
+                stop, final = await _run_with_resumes(
+                    compiled, state, config, health, max_resumes=max_resumes, max_steps=max_steps
+                )
+        finally:
+            state.store.set(_keys.AGENT_STOP, stop)
+            state.store.set(_keys.RUNTIME_HEALTH, health.summary(stop == "runtime_error"))
+            if bridge is not None:
+                state.messages = bridge.state.messages
+                if bridge.state.output is not None:
+                    state.output = bridge.state.output
         _adopt_final_report(state, final)
         return state
 

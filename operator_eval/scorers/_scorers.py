@@ -277,7 +277,7 @@ def operator_score() -> Scorer:
             )
         stop = state.store.get(_keys.AGENT_STOP)
         labels = [str(label) for label in result.labels]
-        if stop == "step_budget":
+        if stop in ("step_budget", "limit"):
             labels.append(str(FailureLabel.STEP_BUDGET_EXHAUSTED))
         failed = [c for c in result.checks if not c.passed]
         return Score(
