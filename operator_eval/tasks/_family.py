@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Final, Literal, overload
+
 from inspect_ai import Task
 from inspect_ai.dataset import Dataset
+from inspect_ai.util import SandboxEnvironmentSpec
 
 from operator_eval.agent import operator_agent
 from operator_eval.sandbox import default_sandbox
@@ -11,13 +15,46 @@ from operator_eval.scorers import operator_score
 from operator_eval.world import build_dataset, world_cleanup, world_setup
 from operator_eval.world._data import load_family_yaml
 
-AUTO_SANDBOX = "auto"
+AUTO_SANDBOX: Final = "auto"
 """The tasks' default sandbox: `bwrap` where it works on this host, else `local` (warned)."""
+CONTAINER_CONFIGS = {"docker": "compose.yaml", "k8s": "values.yaml"}
+"""Inspect's container sandboxes, and the file in `operator_eval/sandbox/containers` each gets."""
 
 
-def resolve_sandbox(sandbox: str) -> str:
-    """The sandbox type a task runs in: `auto` resolved, anything else as given."""
-    return default_sandbox() if sandbox == AUTO_SANDBOX else sandbox
+def container_config(sandbox: str) -> Path:
+    """The shipped config of Inspect's `docker` (compose) or `k8s` (Helm values) sandbox.
+
+    One image serves every family (and benchboard): a world needs `python3`, `bash`,
+    coreutils `timeout` and `git`, and its service listens on a unix socket in the
+    workspace, so no port is published.
+
+    Raises:
+        KeyError: for a sandbox type without a shipped config.
+    """
+    return (
+        Path(__file__).resolve().parents[1] / "sandbox" / "containers" / CONTAINER_CONFIGS[sandbox]
+    )
+
+
+@overload
+def resolve_sandbox(sandbox: Literal["auto"]) -> str: ...
+
+
+@overload
+def resolve_sandbox(sandbox: str) -> str | SandboxEnvironmentSpec: ...
+
+
+def resolve_sandbox(sandbox: str) -> str | SandboxEnvironmentSpec:
+    """The sandbox a task runs in.
+
+    `auto` resolved to `bwrap` or `local`; `docker` and `k8s` with the shipped config
+    (`container_config`), which `-T sandbox=docker` selects; anything else as given.
+    """
+    if sandbox == AUTO_SANDBOX:
+        return default_sandbox()
+    if sandbox in CONTAINER_CONFIGS:
+        return SandboxEnvironmentSpec(sandbox, str(container_config(sandbox)))
+    return sandbox
 
 
 def operator_task(
