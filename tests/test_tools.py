@@ -17,6 +17,7 @@ from inspect_ai.util import store
 from inspect_ai.util._sandbox.context import sandbox_environments_context_var
 from inspect_ai.util._sandbox.local import LocalSandboxEnvironment
 from langchain_core.tools import BaseTool
+from langchain_core.utils.function_calling import convert_to_openai_tool
 
 from operator_eval import _keys
 from operator_eval.scorers._transcript import ToolRecord
@@ -47,6 +48,14 @@ async def call(name: str, args: dict[str, Any], socket: str | None = SOCKET) -> 
 def test_operator_tools_offers_the_six_tools() -> None:
     names = [t.name for t in operator_tools(None)]
     assert names == ["read_file", "write_file", "list_files", "shell", "deploy", "http_get"]
+
+
+def test_every_sample_offers_the_model_the_same_tool_schemas() -> None:
+    # the argument schemas are built once and reused (a speed-up): what the model reads
+    # must not change from the first sample to the next
+    first, later = operator_tools(None), operator_tools("svc.sock")
+    assert [convert_to_openai_tool(t) for t in first] == [convert_to_openai_tool(t) for t in later]
+    assert convert_to_openai_tool(later[3])["function"]["parameters"]["required"] == ["command"]
 
 
 # --- files inside the workspace -------------------------------------------------------------

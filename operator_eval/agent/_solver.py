@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import httpx
 import openai
@@ -91,28 +92,46 @@ def bridged_chat_model(role: str | None = None) -> ChatOpenAI:
 
 
 class RuntimeHealth(AsyncCallbackHandler):
-    """Counts the agent's model calls and the runtime failures it saw (per sample)."""
+    """Counts the agent's model calls, their time and the runtime failures (per sample)."""
 
     def __init__(self) -> None:
         """Start with no calls."""
         self.calls = 0
         self.failures: dict[str, int] = {}
         self.resumes = 0
+        self.model_seconds = 0.0
+        self._started: dict[UUID, float] = {}
 
     async def on_chat_model_start(
-        self, serialized: dict[str, Any], messages: list[list[BaseMessage]], **kwargs: Any
+        self,
+        serialized: dict[str, Any],
+        messages: list[list[BaseMessage]],
+        *,
+        run_id: UUID,
+        **kwargs: Any,
     ) -> None:
         """A model call starts."""
         self.calls += 1
+        self._started[run_id] = time.perf_counter()
 
-    async def on_llm_error(self, error: BaseException, **kwargs: Any) -> None:
+    async def on_llm_end(self, response: Any, *, run_id: UUID, **kwargs: Any) -> None:
+        """A model call returned: its wall time, as the agent waited for it."""
+        self._stop(run_id)
+
+    def _stop(self, run_id: UUID) -> None:
+        started = self._started.pop(run_id, None)
+        if started is not None:
+            self.model_seconds += time.perf_counter() - started
+
+    async def on_llm_error(self, error: BaseException, *, run_id: UUID, **kwargs: Any) -> None:
         """A model call failed."""
+        self._stop(run_id)
         if is_runtime_error(error):
             name = type(error).__name__
             self.failures[name] = self.failures.get(name, 0) + 1
 
     def summary(self, fatal: bool) -> dict[str, Any]:
-        """Calls, failed calls by class, how many were retried, resumes."""
+        """Calls, failed calls by class, how many were retried, resumes, model time."""
         failed = sum(self.failures.values())
         return {
             "model_calls": self.calls,
@@ -121,6 +140,8 @@ class RuntimeHealth(AsyncCallbackHandler):
             # Every failure was followed by another attempt, except a fatal last one.
             "retried": max(0, failed - (1 if fatal else 0)),
             "resumes": self.resumes,
+            # the model's time plus the bridge's (LangChain, the openai SDK, Inspect)
+            "model_seconds": round(self.model_seconds, 4),
         }
 
 

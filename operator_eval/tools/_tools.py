@@ -6,7 +6,7 @@ The docstrings below are what the model reads.
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +89,21 @@ async def run_command(command: str, timeout: int) -> tuple[str, dict[str, Any]]:
     return output, {"ok": result.returncode == 0}
 
 
+_SCHEMAS: dict[str, Any] = {}
+
+
+def _tool(function: Callable[..., Awaitable[str]]) -> BaseTool:
+    """`langchain_core.tools.tool`, with each tool's argument schema built only once.
+
+    Inferring a schema creates pydantic models (~2 ms a tool, six tools twice per
+    sample); the functions are rebuilt per sample only for their closures, and their
+    signatures never change.
+    """
+    made = tool(function, args_schema=_SCHEMAS.get(function.__name__))
+    _SCHEMAS.setdefault(function.__name__, made.args_schema)
+    return made
+
+
 def operator_tools(
     socket: str | None,
     faults: Sequence[ToolFault] = (),
@@ -115,7 +130,7 @@ def operator_tools(
     ) -> str:
         return await run_recorded(tool, args, body, fault, log_key=log_key)
 
-    @tool
+    @_tool
     async def read_file(path: str) -> str:
         """Read a file in the workspace as text.
 
@@ -145,7 +160,7 @@ def operator_tools(
             "read_file", {"path": path}, lambda: run_text_faulted(fault, body), _kind(fault)
         )
 
-    @tool
+    @_tool
     async def write_file(path: str, content: str) -> str:
         """Create or overwrite a text file in the workspace (parent folders are created).
 
@@ -163,7 +178,7 @@ def operator_tools(
 
         return await record("write_file", {"path": path}, body)
 
-    @tool
+    @_tool
     async def list_files(path: str = ".") -> str:
         """List files and folders under a workspace folder (two levels deep, with sizes).
 
@@ -185,7 +200,7 @@ def operator_tools(
             "list_files", {"path": path}, lambda: run_text_faulted(fault, body), _kind(fault)
         )
 
-    @tool
+    @_tool
     async def shell(command: str, timeout: int = DEFAULT_TIMEOUT) -> str:
         """Run a bash command in the workspace and return its exit code and output.
 
@@ -205,7 +220,7 @@ def operator_tools(
             _kind(fault),
         )
 
-    @tool
+    @_tool
     async def deploy(version: str, force: bool = False, timeout: int = DEFAULT_TIMEOUT) -> str:
         """Deploy a release with the workspace's deploy tooling (`deploy/deployctl deploy`).
 
@@ -235,7 +250,7 @@ def operator_tools(
         }
         return await record("deploy", args, body, _kind(fault))
 
-    @tool
+    @_tool
     async def http_get(route: str = "/") -> str:
         """GET a route of the live service and return the status and body.
 
