@@ -20,7 +20,9 @@ What the sandbox sees:
 - hidden behind empty tmpfs mounts (private and writable for /tmp and /dev/shm,
   read-only for the rest): /root, /home, /tmp, /var/tmp, /dev/shm, the host's temp
   dir (other samples' workspaces), the eval's working directory (`hide_cwd`: the
-  project, its .env and logs), the task datasets (answer keys) and `config.hide`;
+  project, its .env and logs), the installed `operator_eval` package and its source
+  checkout (the key generators) from any working directory, the task datasets (answer
+  keys) and `config.hide`;
   /etc/shadow and friends are covered with /dev/null;
 - no network: a new network namespace with only loopback (unix sockets in the
   workspace still work);
