@@ -5,8 +5,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -341,3 +343,58 @@ def test_http_errors_are_answers_not_crashes(ws: Path, unix_http_server: Any) ->
     assert missing["status"] is None
     assert missing["body"] == ""
     assert "FileNotFoundError" in missing["error"]
+
+
+def _raw_server(path: Path, answer: bytes) -> threading.Thread:
+    """A unix socket peer that reads one request and sends `answer` raw, then closes."""
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(str(path))
+    server.listen(1)
+
+    def serve() -> None:
+        conn, _ = server.accept()
+        with conn:
+            conn.recv(65536)
+            conn.sendall(answer)
+        server.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    return thread
+
+
+@pytest.mark.parametrize(
+    ("answer", "status", "body", "error"),
+    [
+        (b"HTTP/1.0 200 OK\r\nServer: x\r\n\r\nno length, closed", 200, "no length, closed", None),
+        (b"HTTP/1.1 503 Service Unavailable\r\n\r\n", 503, "", None),
+        (b"SSH-2.0-OpenSSH\r\n\r\n", None, "", "ValueError: not an HTTP status line"),
+        (b"HTTP/1.0 200 OK\r\nX: cut", None, "", "ValueError: response ended inside its headers"),
+        (b"", None, "", "ValueError: response ended inside its headers"),
+    ],
+)
+def test_http_reads_whatever_a_peer_answers_as_an_answer(
+    ws: Path, answer: bytes, status: int | None, body: str, error: str | None
+) -> None:
+    _raw_server(ws / "odd.sock", answer)
+    (got,) = probe(ws, "http", {"socket": "odd.sock", "requests": [{"route": "/"}]})
+    assert (got["status"], got["body"]) == (status, body)
+    assert (got["error"] or "").startswith(error or ""), got
+
+
+def test_http_refuses_a_route_with_spaces_or_controls(ws: Path, unix_http_server: Any) -> None:
+    unix_http_server(ws / "app.sock", {"/": (200, b"ok")})
+    routes = [{"route": "/a b"}, {"route": "/a\tb"}]
+    spaced, tabbed = probe(ws, "http", {"socket": "app.sock", "requests": routes})
+    assert spaced["status"] is None and spaced["error"].startswith("InvalidURL"), spaced
+    assert tabbed["status"] is None and tabbed["error"] == "invalid route", tabbed
+
+
+def test_batch_answers_each_op_in_order(ws: Path, unix_http_server: Any) -> None:
+    unix_http_server(ws / "app.sock", {"/health": (200, b"ok")})
+    http = {"socket": "app.sock", "requests": [{"route": "/health"}]}
+    resolved, answers = probe(
+        ws, "batch", {"ops": [["resolve", {"path": "conf/app.yaml"}], ["http", http]]}
+    )
+    assert resolved == {"ok": True, "rel": "conf/app.yaml", "error": None}
+    assert [(a["status"], a["body"]) for a in answers] == [(200, "ok")]
