@@ -40,6 +40,13 @@ class BwrapConfig(BaseModel):
             "`max_file_size_mb` per file."
         ),
     )
+    expose: list[str] = Field(
+        default_factory=list,
+        description=(
+            "More host folders the sandbox sees, read-only. It sees only /usr, /etc, "
+            "/bin, /sbin, /lib* and its python's prefix otherwise."
+        ),
+    )
     hide: list[str] = Field(
         default_factory=list,
         description="More host paths to hide (empty tmpfs over a folder, /dev/null over a file).",

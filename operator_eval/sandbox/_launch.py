@@ -23,6 +23,11 @@ _FRESH_UIDS = (1_500_000_000, 1_600_000_000)
 """Host user ids handed to samples when the eval runs as root (no passwd entries)."""
 _PROBE_UID = 1_499_999_999
 _ESSENTIAL = ("/", "/usr", "/bin", "/sbin", "/lib", "/lib64", "/etc", "/dev", "/proc", "/sys")
+SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
+"""The host folders a sandbox sees (read-only), with `config.expose` and the python's prefix.
+
+Not the whole of `/`: other checkouts of a project, data folders under /srv or /work,
+mounted volumes hold whatever they hold, and hiding them one by one misses some."""
 _SECRET_FILES = ("/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-")
 _WRITABLE_MB = {"/tmp": 0, "/dev/shm": 64}
 """The hiding tmpfs mounts the sandbox may write, and their sizes in MiB (0: `tmp_size_mb`).
@@ -177,7 +182,7 @@ def bwrap_args(config: BwrapConfig, identity: Identity, workspace: Path, python:
         "--die-with-parent",
         "--new-session",
         "--as-pid-1",
-        "--ro-bind", "/", "/",
+        *_host_view(config, python),
         "--dev", "/dev",
         "--proc", "/proc",
     ]  # fmt: skip
@@ -199,6 +204,27 @@ def bwrap_args(config: BwrapConfig, identity: Identity, workspace: Path, python:
     for path_ in read_only:  # after the workspace bind, which may need a mount point there
         args += ["--remount-ro", path_]
     return [*args, "--"]
+
+
+def _host_view(config: BwrapConfig, python: str) -> list[str]:
+    """Read-only binds of the system folders, the python's install prefix and `expose`.
+
+    A folder that is a symlink on the host (`/bin -> usr/bin` with a merged /usr) is
+    the same symlink inside.
+    """
+    wanted = [*SYSTEM_DIRS, str(Path(python).resolve().parents[1]), *config.expose]
+    args: list[str] = []
+    seen: list[Path] = []
+    for folder in wanted:
+        path = Path(folder)
+        if not path.is_absolute() or not os.path.lexists(path) or path in seen:
+            continue
+        seen.append(path)
+        if path.is_symlink() and path.parent == Path("/"):
+            args += ["--symlink", os.readlink(path), str(path)]
+        else:
+            args += ["--ro-bind", str(path), str(path)]
+    return args
 
 
 def _workspace_mount(config: BwrapConfig, workspace: Path) -> list[str]:
