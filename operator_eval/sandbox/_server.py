@@ -28,9 +28,11 @@ itself non-dumpable so they cannot ptrace it or borrow its file descriptors.
 
 from __future__ import annotations
 
+import atexit
 import builtins
 import contextlib
 import ctypes
+import io
 import json
 import os
 import resource
@@ -43,6 +45,7 @@ import subprocess
 import sys
 import time
 import traceback
+import types
 from types import CodeType
 from typing import Any
 
@@ -147,6 +150,34 @@ class Conn:
         if len(self.inbuf) < body_len:
             return None
         return self.header, bytes(self.inbuf[:body_len])
+
+
+def _fresh_stdio() -> None:
+    """Stdio on fds 0-2 as python sets it up under a UTF-8 locale (in a forked child)."""
+
+    def stream(fd: int, mode: str, errors: str, line_buffering: bool = False) -> io.TextIOWrapper:
+        raw = io.FileIO(fd, mode, closefd=False)
+        buffered = io.BufferedReader(raw) if mode == "r" else io.BufferedWriter(raw)
+        return io.TextIOWrapper(
+            buffered, encoding="utf-8", errors=errors, line_buffering=line_buffering
+        )
+
+    for name, fd, mode, errors in (
+        ("stdin", 0, "r", "surrogateescape"),
+        ("stdout", 1, "w", "surrogateescape"),
+        ("stderr", 2, "w", "backslashreplace"),
+    ):
+        text = stream(fd, mode, errors, line_buffering=name == "stderr")
+        setattr(sys, name, text)
+        setattr(sys, f"__{name}__", text)
+
+
+def _exit_code(ex: SystemExit) -> int:
+    """The exit status python gives a `SystemExit` (printing a non-integer code)."""
+    if ex.code is None or isinstance(ex.code, int):
+        return ex.code or 0
+    print(ex.code, file=sys.stderr)
+    return 1
 
 
 def session_members(sid: int) -> list[int]:
@@ -405,18 +436,30 @@ class Server:
     def fork_python(
         self, source: str, args: list[str], env: dict[str, str], cwd: str, stdin: bool
     ) -> ForkedPython:
-        """Run `source` as `python3 -I -S -c source *args` would, in a fork of this server."""
+        """Run `source` as `python3 -I -S -c source *args` would, in a fork of this server.
+
+        Raises:
+            FileNotFoundError: for a missing `cwd` (answered 127, as an exec's would be).
+            OSError: when the pipes or the fork fail (answered 126).
+        """
+        if not os.path.isdir(cwd):
+            raise FileNotFoundError(f"[Errno 2] No such file or directory: {cwd!r}")
         code = self.compile_once(source)
-        child_in, parent_in = os.pipe() if stdin else (os.open(os.devnull, os.O_RDONLY), -1)
-        parent_out, child_out = os.pipe()
-        parent_err, child_err = os.pipe()
+        fds: list[int] = []
         try:
+            if stdin:
+                fds += os.pipe()
+            else:
+                fds += [os.open(os.devnull, os.O_RDONLY), -1]
+            fds += os.pipe()[::-1]  # child_in, parent_in, child_out, parent_out, ...
+            fds += os.pipe()[::-1]
             pid = os.fork()
         except OSError:
-            for fd in (child_in, parent_in, parent_out, child_out, parent_err, child_err):
+            for fd in fds:
                 if fd >= 0:
                     os.close(fd)
             raise
+        child_in, parent_in, child_out, parent_out, child_err, parent_err = fds
         if pid == 0:
             self.run_forked(code or source, args, env, cwd, (child_in, child_out, child_err))
         for fd in (child_in, child_out, child_err):
@@ -432,7 +475,7 @@ class Server:
         """The compiled source, kept for the next fork (the probes repeat one source)."""
         if source not in self.compiled:
             try:
-                code = compile(source, "<string>", "exec")
+                code = compile(source, "<string>", "exec", dont_inherit=True)
             except (SyntaxError, ValueError):
                 return None  # the child compiles it again and reports the error as python would
             if len(self.compiled) >= 8:
@@ -448,7 +491,13 @@ class Server:
         cwd: str,
         fds: tuple[int, ...],
     ) -> None:
-        """In the forked child: become a fresh `python3 -c` process and never return."""
+        """In the forked child: become a fresh `python3 -c` process and never return.
+
+        What a fresh interpreter would have: its own session, stdio on the pipes (with
+        python's error handlers and a line-buffered stderr), a new `__main__` module,
+        the request's environment, cwd and limits, KeyboardInterrupt on SIGINT, and at
+        the end thread joins, atexit handlers and flushed streams.
+        """
         code = 1
         try:
             os.setsid()
@@ -458,27 +507,33 @@ class Server:
                 os.dup2(fd, target)
             os.closerange(3, 1 << 16)  # the server's sockets, selector and pipes
             self.limits()
+            signal.signal(signal.SIGINT, signal.default_int_handler)
             os.chdir(cwd)
             os.environ.clear()
             os.environ.update(env)
-            sys.stdin = open(0, encoding="utf-8", closefd=False)
-            sys.stdout = open(1, "w", encoding="utf-8", closefd=False)
-            sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", closefd=False)
+            _fresh_stdio()
             sys.argv = ["-c", *args]
+            main = types.ModuleType("__main__")
+            main.__dict__.update(__builtins__=builtins, __spec__=None, __loader__=None)
+            sys.modules["__main__"] = main
             code = 0
-            exec(
-                source if isinstance(source, CodeType) else compile(source, "<string>", "exec"),
-                {"__name__": "__main__", "__builtins__": builtins},
-            )
+            if not isinstance(source, CodeType):
+                source = compile(source, "<string>", "exec", dont_inherit=True)
+            exec(source, main.__dict__)
         except SystemExit as ex:
-            if ex.code is None or isinstance(ex.code, int):
-                code = ex.code or 0
-            else:
-                print(ex.code, file=sys.stderr)
-                code = 1
+            code = _exit_code(ex)
+        except BaseException as ex:  # as python reports it: without this frame
+            frames = ex.__traceback__
+            traceback.print_exception(type(ex), ex, frames.tb_next if frames else None)
+            code = 1
+        try:
+            if "threading" in sys.modules:
+                sys.modules["threading"]._shutdown()  # join non-daemon threads
+            atexit._run_exitfuncs()
+        except SystemExit as ex:
+            code = _exit_code(ex)
         except BaseException:
             traceback.print_exc()
-            code = 1
         finally:
             for stream in (sys.stdout, sys.stderr):
                 with contextlib.suppress(Exception):
