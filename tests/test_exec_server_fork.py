@@ -146,3 +146,13 @@ async def test_the_command_runner_keeps_head_and_tail_of_huge_output(
     result = await box.exec(command_argv("echo HEAD; head -c 5000000 /dev/zero; echo TAIL", 10))
     assert result.stdout.startswith("HEAD\n") and result.stdout.endswith("TAIL\n")
     assert f"[... {5000010 - 2 * 128 * 1024} bytes cut ...]" in result.stdout
+
+
+async def test_the_agents_pkill_python3_does_not_end_its_own_call(
+    box: BwrapSandboxEnvironment,
+) -> None:
+    # restarting a python service with `pkill python3` is an ordinary operator move
+    command = "python3 -c 'import time; time.sleep(30)' & sleep 0.5; pkill python3; echo after"
+    result = await box.exec(command_argv(command, 20), timeout=30)
+    assert (result.returncode, result.stdout) == (0, "after\n"), result
+    assert await gone(box, "time.sleep(30)")
