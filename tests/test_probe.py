@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import socket
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -371,6 +373,7 @@ def _raw_server(path: Path, answer: bytes) -> threading.Thread:
         (b"SSH-2.0-OpenSSH\r\n\r\n", None, "", "ValueError: not an HTTP status line"),
         (b"HTTP/1.0 200 OK\r\nX: cut", None, "", "ValueError: response ended inside its headers"),
         (b"", None, "", "ValueError: response ended inside its headers"),
+        (b"HTTP/1.0 200 OK\nContent-Length: 2\n\nokEXTRA", 200, "ok", None),  # bare LF
     ],
 )
 def test_http_reads_whatever_a_peer_answers_as_an_answer(
@@ -382,19 +385,47 @@ def test_http_reads_whatever_a_peer_answers_as_an_answer(
     assert (got["error"] or "").startswith(error or ""), got
 
 
+def test_http_stops_at_the_content_length_of_a_peer_that_keeps_the_line_open(
+    ws: Path,
+) -> None:
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(str(ws / "open.sock"))
+    server.listen(1)
+    held: list[socket.socket] = []
+
+    def serve() -> None:
+        conn, _ = server.accept()
+        conn.recv(65536)
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello")
+        held.append(conn)  # never closed while the probe reads
+
+    threading.Thread(target=serve, daemon=True).start()
+    (got,) = probe(ws, "http", {"socket": "open.sock", "requests": [{"route": "/"}]})
+    assert (got["status"], got["body"], got["error"]) == (200, "hello", None)
+
+
+def test_http_gives_a_trickling_peer_its_timeout_not_more(ws: Path) -> None:
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(str(ws / "slow.sock"))
+    server.listen(1)
+
+    def serve() -> None:
+        conn, _ = server.accept()
+        conn.recv(65536)
+        with contextlib.suppress(OSError):
+            for _ in range(100):  # a byte every 0.2 s: each read is in time, the answer is not
+                conn.sendall(b"x")
+                time.sleep(0.2)
+
+    threading.Thread(target=serve, daemon=True).start()
+    request = {"route": "/", "timeout": 1}
+    (got,) = probe(ws, "http", {"socket": "slow.sock", "requests": [request]})
+    assert got["status"] is None and got["error"].startswith("TimeoutError"), got
+
+
 def test_http_refuses_a_route_with_spaces_or_controls(ws: Path, unix_http_server: Any) -> None:
     unix_http_server(ws / "app.sock", {"/": (200, b"ok")})
     routes = [{"route": "/a b"}, {"route": "/a\tb"}]
     spaced, tabbed = probe(ws, "http", {"socket": "app.sock", "requests": routes})
     assert spaced["status"] is None and spaced["error"].startswith("InvalidURL"), spaced
     assert tabbed["status"] is None and tabbed["error"] == "invalid route", tabbed
-
-
-def test_batch_answers_each_op_in_order(ws: Path, unix_http_server: Any) -> None:
-    unix_http_server(ws / "app.sock", {"/health": (200, b"ok")})
-    http = {"socket": "app.sock", "requests": [{"route": "/health"}]}
-    resolved, answers = probe(
-        ws, "batch", {"ops": [["resolve", {"path": "conf/app.yaml"}], ["http", http]]}
-    )
-    assert resolved == {"ok": True, "rel": "conf/app.yaml", "error": None}
-    assert [(a["status"], a["body"]) for a in answers] == [(200, "ok")]

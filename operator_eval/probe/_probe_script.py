@@ -21,7 +21,6 @@ Ops:
   owner   {"socket": s, "program": p}      -> {genuine, reason}: is the listening socket
                                               served by `python3 <workspace>/p` alone?
   find    {"name": n, "max_depth": d}      -> [relpath, ...] files named n (dot dirs skipped)
-  batch   {"ops": [[op, request], ...]}    -> [answer, ...] several ops in one exec
 """
 
 import binascii
@@ -136,36 +135,62 @@ def op_tree(req):
     return {"files": files, "error": None}
 
 
-def parse_response(raw):
-    """Status and body of a whole HTTP/1.x response (the server closed the connection)."""
-    head, sep, body = raw.partition(b"\r\n\r\n")
-    if not sep:
-        raise ValueError("response ended inside its headers")
-    status_line, _, _ = head.partition(b"\r\n")
-    parts = status_line.split(None, 2)
+def split_head(raw):
+    """(status, content length or None, body so far), or None while the head is incomplete."""
+    for sep in (b"\r\n\r\n", b"\n\n"):
+        head, found, body = raw.partition(sep)
+        if found:
+            break
+    else:
+        return None
+    lines = head.replace(b"\r\n", b"\n").split(b"\n")
+    parts = lines[0].split(None, 2)
     if len(parts) < 2 or not parts[0].startswith(b"HTTP/1.") or not parts[1].isdigit():
-        raise ValueError(f"not an HTTP status line: {status_line[:80]!r}")
-    return int(parts[1]), body
+        raise ValueError(f"not an HTTP status line: {lines[0][:80]!r}")
+    length = None
+    for line in lines[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length" and value.strip().isdigit():
+            length = int(value.strip())
+    return int(parts[1]), length, body
 
 
 def get_once(sock_path, route, timeout):
     # A raw HTTP/1.0 request rather than http.client, whose import (email, ssl) costs ~25 ms
-    # per probe. HTTP/1.0 means no chunked encoding and the server closes after the body.
+    # per probe. HTTP/1.0 means no chunked body; the body ends at its Content-Length or
+    # when the server closes. The whole answer must arrive within `timeout`.
     if any(ord(c) <= 32 or ord(c) == 127 for c in route):
         return {"status": None, "body": "", "error": f"InvalidURL: control character in {route!r}"}
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    deadline = time.monotonic() + timeout
     try:
         sock.settimeout(timeout)
         sock.connect(sock_path)
-        sock.sendall(f"GET {route} HTTP/1.0\r\nHost: localhost\r\n\r\n".encode("ascii"))
-        chunks, size = [], 0
-        while size <= MAX_BODY + MAX_HEAD:
+        request = f"GET {route} HTTP/1.0\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        sock.sendall(request.encode("ascii"))
+        raw = b""
+        while True:
+            head = split_head(raw)
+            if head is None and len(raw) > MAX_HEAD:
+                raise ValueError(f"headers longer than {MAX_HEAD} bytes")
+            if head is not None:
+                _, length, body = head
+                if len(body) > MAX_BODY or (length is not None and len(body) >= length):
+                    break
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"no complete answer within {timeout} s")
+            sock.settimeout(left)
             chunk = sock.recv(65536)
             if not chunk:
                 break
-            chunks.append(chunk)
-            size += len(chunk)
-        status, body = parse_response(b"".join(chunks))
+            raw += chunk
+        head = split_head(raw)
+        if head is None:
+            raise ValueError("response ended inside its headers")
+        status, length, body = head
+        if length is not None:
+            body = body[:length]
         text = body[:MAX_BODY].decode("utf-8", "replace")
         if len(body) > MAX_BODY:
             text += "\n[body truncated]"
@@ -375,13 +400,6 @@ OPS = {
     "reap": op_reap,
     "owner": op_owner,
 }
-
-
-def op_batch(req):
-    return [OPS[op](sub) for op, sub in req.get("ops", [])]
-
-
-OPS["batch"] = op_batch
 
 
 def main():

@@ -164,18 +164,12 @@ async def http_facts(
     def unanswered(reason: str) -> dict[str, HttpFact]:
         return {r: HttpFact(status=None, error=reason) for r in wanted}
 
-    http = {"socket": socket, "requests": requests}
     try:
-        if program is None:
-            answers = await run_probe("http", http)
-        else:
-            # one exec for both: who serves the socket, then what it answers
-            owner_check = {"socket": socket, "program": program}
-            owner, answers = await run_probe(
-                "batch", {"ops": [["owner", owner_check], ["http", http]]}
-            )
+        if program is not None:
+            owner = await run_probe("owner", {"socket": socket, "program": program})
             if owner["genuine"] is False:
                 return unanswered(owner["reason"])
+        answers = await run_probe("http", {"socket": socket, "requests": requests})
     except ProbeError as ex:
         return unanswered(f"could not be checked: {ex}")
     return {
