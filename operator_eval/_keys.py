@@ -15,8 +15,8 @@ WORKSPACE = "operator_eval:workspace"
 RUNTIME_ERROR = "operator_eval:runtime_error"
 """Set by the solver when the model runtime failed."""
 AGENT_STOP = "operator_eval:agent_stop"
-"""Why the agent stopped: 'final', 'step_budget', 'runtime_error', or 'limit' (a sample
-time, token or message limit cut it off)."""
+"""Why the agent stopped: 'final', 'step_budget', 'runtime_error', 'limit' (a sample
+time, token or message limit cut it off) or 'error' (the graph raised)."""
 WORKSPACE_BEFORE = "operator_eval:workspace_before"
 """Digests of the whole workspace right after setup (document work: stray-output check)."""
 INJECTED_FAULTS = "operator_eval:injected_faults"

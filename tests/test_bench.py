@@ -46,7 +46,9 @@ def test_quick_bench_prints_every_measurement_as_json(capsys: pytest.CaptureFixt
 def test_the_bridge_version_check_is_remembered_but_still_refuses_a_too_old_openai() -> None:
     from inspect_ai.model._providers import providers
 
-    import operator_eval.agent._solver  # noqa: F401  (applies the speed-up)
+    from operator_eval.agent import operator_agent
+
+    operator_agent()  # building the solver applies the speed-up
 
     check = providers.verify_required_version  # type: ignore[attr-defined]
     assert hasattr(check, "cache_info")

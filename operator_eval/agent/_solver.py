@@ -6,11 +6,13 @@ import time
 from typing import Any
 from uuid import UUID, uuid4
 
+import anyio
 import httpx
 import openai
 from inspect_ai.agent import AgentState, agent_bridge
 from inspect_ai.model import ChatMessageAssistant, ModelOutput, model_roles
 from inspect_ai.solver import Generate, Solver, TaskState, solver
+from inspect_ai.util import LimitExceededError
 from langchain_core.callbacks import AsyncCallbackHandler
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from langchain_core.runnables import RunnableConfig
@@ -52,8 +54,6 @@ RUNTIME_ERROR_NAMES = frozenset(
 )
 DEFAULT_MAX_RESUMES = 3
 """How often a graph with a checkpointer is resumed after a runtime failure."""
-
-cache_openai_version_checks()
 
 
 def is_runtime_error(ex: BaseException) -> bool:
@@ -168,6 +168,8 @@ def operator_agent(
         raise ValueError(f"max_resumes must not be negative, got {max_resumes}")
     load_graph_target(graph)  # fail at task load time, not per sample
 
+    cache_openai_version_checks()  # here, not at import: only evals that run this agent
+
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         # Also runs on foreign samples (--solver on another task): no service then.
         spec = TaskSpec.from_metadata(state.metadata)
@@ -181,9 +183,7 @@ def operator_agent(
             if t.name in REVIEW_TOOLS
         ]
         health = RuntimeHealth()
-        # Until the graph returns, the stop is a sample limit (time, tokens, messages):
-        # Inspect cancels the solver then, scores the sample, and logs these messages.
-        stop, final = "limit", None
+        stop, final = "error", None
         bridge = None
         try:
             async with agent_bridge(AgentState(messages=list(state.messages))) as bridge:
@@ -198,6 +198,12 @@ def operator_agent(
                 stop, final = await _run_with_resumes(
                     compiled, state, config, health, max_resumes=max_resumes, max_steps=max_steps
                 )
+        except BaseException as ex:
+            # A sample limit (time, tokens, messages) cancels or interrupts the solver;
+            # Inspect still scores the sample, and logs the messages kept below.
+            if isinstance(ex, (LimitExceededError, anyio.get_cancelled_exc_class())):
+                stop = "limit"
+            raise
         finally:
             state.store.set(_keys.AGENT_STOP, stop)
             state.store.set(_keys.RUNTIME_HEALTH, health.summary(stop == "runtime_error"))

@@ -8,6 +8,7 @@ under `$OPERATOR_EVAL_CACHE` (default `~/.cache/operator-eval`) by a digest of a
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
@@ -58,6 +59,7 @@ def cached_render(
     except OSError:
         pass
     data = render()
+    tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
@@ -65,5 +67,7 @@ def cached_render(
             f.write(data)
         os.replace(tmp, path)  # atomic: a concurrent reader sees all of it or nothing
     except OSError:
-        pass
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
     return data
