@@ -353,8 +353,14 @@ async def test_a_missing_bwrap_is_a_clear_error(monkeypatch: pytest.MonkeyPatch)
 
 @needs_bwrap
 @pytest.mark.slow
+def sandbox_pids() -> set[str]:
+    found = subprocess.run(["pgrep", "-f", "opeval-bwrap-"], capture_output=True, text=True)
+    return set(found.stdout.split())
+
+
 def test_deploy_recovery_oracle_scores_full_points_in_bwrap(tmp_path: Path) -> None:
     before = {p.name for p in Path("/tmp").glob("opeval-bwrap-*")}
+    running = sandbox_pids()  # other sessions' sandboxes on a shared host are not ours
     (log,) = inspect_eval(
         "operator_eval/deploy_recovery",
         model="opeval/oracle",
@@ -371,5 +377,4 @@ def test_deploy_recovery_oracle_scores_full_points_in_bwrap(tmp_path: Path) -> N
         assert score is not None and score.value["points"] == 25, (sample.id, score)
         assert score.value["resolved"] == 1
     assert {p.name for p in Path("/tmp").glob("opeval-bwrap-*")} <= before
-    leftovers = subprocess.run(["pgrep", "-f", "opeval-bwrap-"], capture_output=True, text=True)
-    assert leftovers.stdout == "", leftovers.stdout
+    assert sandbox_pids() <= running
