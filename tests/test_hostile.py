@@ -193,10 +193,11 @@ def test_every_hostile_sample_is_scored_with_its_labels(hostile_run: HostileRun)
 @needs_bwrap
 @pytest.mark.slow
 def test_no_hostile_sample_holds_up_the_others(hostile_run: HostileRun) -> None:
-    # all ran side by side; none stalled the eval (the fork bomb once took 8 minutes)
+    # all ran side by side; none stalled the eval (the fork bomb once took 8 minutes;
+    # now each takes seconds: the bounds leave room for a loaded shared machine)
     for policy in HOSTILE:
-        assert (hostile_run.sample(policy).total_time or 0) < 60, policy
-    assert hostile_run.seconds < 120
+        assert (hostile_run.sample(policy).total_time or 0) < 150, policy
+    assert hostile_run.seconds < 240
     # and nothing the policies started outlives the eval (sleepers, fake servers, bombs)
     assert hostile_run.leftovers == "", hostile_run.leftovers
 
@@ -315,7 +316,7 @@ def test_megabytes_of_output_are_capped_in_the_transcript_and_log(
 def test_sleeping_past_the_time_limit_is_cut_and_still_scored(hostile_run: HostileRun) -> None:
     sample = hostile_run.sample("hostile_sleeper")
     assert sample.limit is not None and sample.limit.type == "time"
-    assert (sample.total_time or 0) < SLEEPER_TIME_LIMIT + 10
+    assert (sample.total_time or 0) < SLEEPER_TIME_LIMIT + 45  # not its 300 s tool timeout
     # the tool log: the tool's own timeout, then the background sleeper
     log = hostile_run.tool_log("hostile_sleeper")
     assert log[0]["output"].startswith("timed out after 2s"), log
