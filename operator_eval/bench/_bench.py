@@ -169,8 +169,12 @@ def _seconds(event: Any) -> float:
     return (event.completed - event.timestamp).total_seconds() if event.completed else 0.0
 
 
-async def _command_floor(samples: int = 20) -> float:
-    """Median seconds of the shell tool's wrapper around `true`: its harness cost per command."""
+async def _sandbox_floors(samples: int = 20) -> tuple[float, float]:
+    """Median seconds of an exec of `true`, and of the shell tool's runner around `true`.
+
+    In the tasks' default sandbox: the round trip every tool call pays, and a shell
+    command's harness cost.
+    """
     from inspect_ai.util._sandbox.registry import registry_find_sandboxenv
 
     from operator_eval.tasks._family import AUTO_SANDBOX, resolve_sandbox
@@ -179,16 +183,53 @@ async def _command_floor(samples: int = 20) -> float:
     env_type: Any = registry_find_sandboxenv(resolve_sandbox(AUTO_SANDBOX))
     await env_type.task_init("bench", None)
     environments = await env_type.sample_init("bench", None, {})
-    try:
+    box = environments["default"]
+
+    async def median_of(command: list[str]) -> float:
         times = []
         for _ in range(samples):
             started = time.perf_counter()
-            await environments["default"].exec(command_argv("true", 10), timeout=20)
+            await box.exec(command, timeout=20)
             times.append(time.perf_counter() - started)
+        return statistics.median(times)
+
+    try:
+        return await median_of(["true"]), await median_of(command_argv("true", 10))
     finally:
         await env_type.sample_cleanup("bench", None, environments, False)
         await env_type.task_cleanup("bench", None, True)
-    return statistics.median(times)
+
+
+async def _graph_step(steps: int = 40) -> float:
+    """Seconds per step of the default LangGraph graph alone: a canned model, a no-op tool."""
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+    from langchain_core.messages import AIMessage, HumanMessage
+    from langchain_core.tools import tool
+
+    from operator_eval._defaults import DEFAULT_GRAPH
+    from operator_eval.agent._loader import build_graph
+    from operator_eval.agent._solver import RuntimeHealth
+
+    class Canned(GenericFakeChatModel):
+        def bind_tools(self, tools: Any, **kwargs: Any) -> Any:
+            return self
+
+    @tool
+    async def shell(command: str) -> str:
+        """Do nothing."""
+        return "ok"
+
+    def replies() -> Any:
+        for i in range(steps):
+            call = {"name": "shell", "args": {"command": "true"}, "id": f"call{i}"}
+            yield AIMessage(content="", tool_calls=[call])
+        yield AIMessage(content="STATUS: DONE")
+
+    graph: Any = build_graph(DEFAULT_GRAPH, Canned(messages=replies()), [shell])
+    config: Any = {"recursion_limit": 4 * steps, "callbacks": [RuntimeHealth()]}
+    started = time.perf_counter()
+    await graph.ainvoke({"messages": [HumanMessage("go")]}, config=config)
+    return (time.perf_counter() - started) / (steps + 1)
 
 
 def _model_seconds(sample: EvalSample) -> float:
@@ -213,7 +254,9 @@ def overhead(log_dir: str) -> list[Measurement]:
     and the rest (this package's tools and probes, LangGraph, the transcript).
     """
     _, path = _eval("deploy_recovery", model_args={}, max_samples=1, log_dir=log_dir)
-    floor = asyncio.run(_command_floor())
+    exec_floor, floor = asyncio.run(_sandbox_floors())
+    asyncio.run(_graph_step(5))  # warm: imports, first compile
+    graph_step = asyncio.run(_graph_step())
     log = read_eval_log(str(path))
     raw_steps: list[float] = []
     steps: list[float] = []
@@ -252,6 +295,14 @@ def overhead(log_dir: str) -> list[Measurement]:
             1000 * (step - turn),
             "ms",
             "of which the tools, probes, sandbox execs, LangGraph and the transcript",
+        ),
+        _measure(
+            "step_floor_ms",
+            1000 * (turn + graph_step + exec_floor),
+            "ms",
+            f"the least a step costs with these libraries: the bridge's turn + "
+            f"{1000 * graph_step:.1f} ms LangGraph step (canned model, no-op tool) + "
+            f"{1000 * exec_floor:.1f} ms sandbox round trip (`true`)",
         ),
         _measure(
             "step_time_ms",
