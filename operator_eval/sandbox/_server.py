@@ -46,6 +46,7 @@ import sys
 import time
 import traceback
 import types
+from collections.abc import Iterator
 from types import CodeType
 from typing import Any
 
@@ -180,36 +181,32 @@ def _exit_code(ex: SystemExit) -> int:
     return 1
 
 
-def session_members(sid: int) -> list[int]:
-    """Live (not zombie) processes of session `sid`, from /proc."""
-    members = []
+def _proc_stats() -> Iterator[tuple[int, list[bytes]]]:
+    """(pid, the fields of /proc/<pid>/stat after "pid (comm)") of every live process."""
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/stat", "rb") as f:
-                fields = f.read().rsplit(b")", 1)[1].split()
+                yield int(entry), f.read().rsplit(b")", 1)[1].split()
         except (OSError, IndexError):
             continue
-        # after "pid (comm)": state ppid pgrp session ...
-        if len(fields) > 3 and fields[0] != b"Z" and int(fields[3]) == sid:
-            members.append(int(entry))
-    return members
+
+
+def session_members(sid: int) -> list[int]:
+    """Live (not zombie) processes of session `sid`, from /proc."""
+    # after "pid (comm)": state ppid pgrp session ...
+    return [
+        pid
+        for pid, fields in _proc_stats()
+        if len(fields) > 3 and fields[0] != b"Z" and int(fields[3]) == sid
+    ]
 
 
 def tasks_in_use() -> int:
     """Processes and threads alive in this pid namespace (what RLIMIT_NPROC counts)."""
-    total = 0
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as f:
-                fields = f.read().rsplit(b")", 1)[1].split()
-            total += int(fields[17])  # num_threads, field 20 of stat
-        except (OSError, IndexError, ValueError):
-            continue
-    return total
+    # num_threads is field 20 of stat, the 18th after "pid (comm)"
+    return sum(int(fields[17]) for _, fields in _proc_stats() if len(fields) > 17)
 
 
 def inside(path: str, root: str) -> bool:
