@@ -96,7 +96,9 @@ async def test_another_samples_workspace_is_invisible(start: Start) -> None:
 
 
 @needs_bwrap
-@pytest.mark.parametrize("target", ["/usr/x", "/etc/x", "/root/x", "/home/x", "/var/tmp/x"])
+@pytest.mark.parametrize(
+    "target", ["/x", "/usr/x", "/etc/x", "/root/x", "/home/x", "/var/tmp/x", "/opt/x"]
+)
 async def test_writing_outside_the_workspace_fails(start: Start, target: str) -> None:
     box = await start()
     code, out = await sh(box, f"echo pwned > {target}")

@@ -203,6 +203,8 @@ def bwrap_args(config: BwrapConfig, identity: Identity, workspace: Path, python:
     args += ["--dir", HOME, *_workspace_mount(config, workspace), "--chdir", str(workspace)]
     for path_ in read_only:  # after the workspace bind, which may need a mount point there
         args += ["--remount-ro", path_]
+    # Last: bwrap's own root is a tmpfs; writable, it would be disk space without a limit.
+    args += ["--remount-ro", "/"]
     return [*args, "--"]
 
 
