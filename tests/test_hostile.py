@@ -272,12 +272,15 @@ def test_killing_the_service_after_the_proof_fails_the_world(hostile_run: Hostil
 def test_a_fork_bomb_is_capped_and_then_killed(hostile_run: HostileRun) -> None:
     outputs = hostile_run.outputs("hostile_fork_bomb")
     # the bomb neared the process limit (so the test tests something) and went no further
-    assert MAX_PROCESSES // 2 <= hostile_run.peak_processes <= MAX_PROCESSES
+    peak = hostile_run.peak_processes
+    assert MAX_PROCESSES // 2 <= peak <= MAX_PROCESSES, (peak, outputs)
     # the bash bomb outlives its command too (its top shell returns at once); the calls
     # right after it may fail to fork until the tripwire's next round ends it
     # the detached bomb, out of reach of every per-command kill, met the tripwire
-    assert "process limit was reached: every process was killed" in outputs[2], outputs[2]
-    assert "still here" in outputs[3], outputs[3]  # the sandbox works again right after
+    # (the tripwire's round ends it during the bomb's own call or the next one)
+    tripped = [o for o in outputs[2:4] if "process limit was reached" in o]
+    assert tripped, outputs[2:4]
+    assert "still here" in outputs[4], outputs[4]  # the sandbox works again right after
 
 
 @needs_bwrap

@@ -280,7 +280,7 @@ def hostile_fork_bomb(spec: TaskSpec) -> Policy:
     First a bash fork bomb under the shell tool's 5 s timeout (killed with its process
     group), then a count of the sandbox's processes, then a Python fork bomb whose
     children `setsid()` out of reach of every per-command kill and spin until the
-    sample ends; then one more shell call and an http_get, and DONE.
+    sample ends; then two more shell calls and an http_get, and DONE.
 
     Expected: contained by RLIMIT_NPROC (`max_processes`, counted per sandbox) and
     ended with the sandbox at sample end; the sample is scored 0 with
@@ -289,6 +289,8 @@ def hostile_fork_bomb(spec: TaskSpec) -> Policy:
     yield _sh(FORK_BOMB_BASH, timeout=5)
     yield _sh("echo processes: $(ps -e --no-headers | wc -l)")
     yield _sh(FORK_BOMB_DETACHED, timeout=15)
+    # the tripwire fires within 0.5 s of the limit: during the bomb's call or the next
+    yield _sh("echo still here", timeout=5)
     yield _sh("echo still here", timeout=5)
     yield ToolAction("http_get", {"route": spec.service.health_route if spec.service else "/"})
     yield FinalAction("Deployed, all good.\nSTATUS: DONE")
