@@ -13,10 +13,12 @@ kills every process of the namespace; then the workspace is removed.
 
 What the sandbox sees:
 
-- the host's file system read-only (`--ro-bind / /`), except the workspace (read-write,
-  the working directory: a tmpfs of `workspace_size_mb` mounted at the path of a fresh
-  host folder, which stays an empty mount point), a private /tmp (tmpfs of
-  `tmp_size_mb`; `HOME` is /tmp/home), fresh /dev and /proc;
+- of the host's file system only its system folders (`SYSTEM_DIRS`: /usr, /etc, /bin,
+  /sbin, /lib*), the python's prefix and `config.expose`, read-only, under a read-only
+  root; the workspace (read-write, the working directory: a tmpfs of
+  `workspace_size_mb` mounted at the path of a fresh host folder, which stays an empty
+  mount point), a private /tmp (tmpfs of `tmp_size_mb`; `HOME` is /tmp/home), fresh
+  /dev and /proc;
 - hidden behind empty tmpfs mounts (private and writable for /tmp and /dev/shm,
   read-only for the rest): /root, /home, /tmp, /var/tmp, /dev/shm, the host's temp
   dir (other samples' workspaces), the eval's working directory (`hide_cwd`: the
