@@ -59,7 +59,7 @@ def parse_output(
     path = contract.path
 
     def failed(reason: str, label: FailureLabel) -> tuple[None, Check]:
-        return None, _check("output_valid", OUTPUT_VALID_WEIGHT, False, reason, label)
+        return None, make_check("output_valid", OUTPUT_VALID_WEIGHT, False, reason, label)
 
     if found.raw is None:
         if found.elsewhere:
@@ -85,23 +85,13 @@ def parse_output(
             f"{path}: does not match the {contract.schema_name} schema: {problems}",
             FailureLabel.ARTIFACT_INVALID,
         )
-    return output, _check("output_valid", OUTPUT_VALID_WEIGHT, True, f"{path} matches the schema")
-
-
-def _check(
-    name: str,
-    weight: int,
-    passed: bool,
-    reason: str,
-    label: FailureLabel | None = None,
-    *,
-    core: bool = True,
-) -> Check:
-    return make_check(name, weight, passed, reason, label, core=core)
+    return output, make_check(
+        "output_valid", OUTPUT_VALID_WEIGHT, True, f"{path} matches the schema"
+    )
 
 
 def _from(name: str, weight: int, finding: Finding, *, core: bool = True) -> Check:
-    return _check(name, weight, finding.passed, finding.reason, finding.label, core=core)
+    return make_check(name, weight, finding.passed, finding.reason, finding.label, core=core)
 
 
 def score_document(
@@ -161,7 +151,7 @@ def score_document(
         else Finding(passed=False, reason="no output to checksum", label=None)
     )
     stray = stray_outputs(diff_trees(workspace_before, workspace_after), contract.allowed_dir)
-    stray_check = _check(
+    stray_check = make_check(
         "no_stray_outputs",
         NO_STRAY_WEIGHT,
         not stray,
