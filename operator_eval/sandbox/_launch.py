@@ -107,10 +107,14 @@ def make_workspace(identity: Identity) -> Path:
     return workspace
 
 
-def _hidden_paths(config: BwrapConfig, identity: Identity, keep: Path) -> list[Path]:
+def _hidden_paths(
+    config: BwrapConfig, identity: Identity, keep: Path, view: list[Path]
+) -> list[Path]:
     """Host paths to cover: secrets, other samples' temp dirs, the project, `config.hide`.
 
-    Never a system folder, nor one holding `keep` (the server's python).
+    Only those the sandbox would see: inside a folder of its `view`, or one of the
+    private writable mounts (/tmp, /dev/shm). Never a system folder, nor one holding
+    `keep` (the server's python).
     """
     candidates = ["/root", "/home", "/tmp", "/var/tmp", "/dev/shm", tempfile.gettempdir()]
     candidates += [os.environ.get("TMPDIR", "/tmp"), *config.hide]
@@ -138,6 +142,8 @@ def _hidden_paths(config: BwrapConfig, identity: Identity, keep: Path) -> list[P
             continue
         if not _traversable(path, identity):
             continue  # unreadable for the sandbox anyway, and bwrap could not reach it
+        if str(path) not in _WRITABLE_MB and not any(path.is_relative_to(v) for v in view):
+            continue  # not in the sandbox's view at all
         hidden.append(path)
     # a folder hidden inside another hidden folder is hidden already
     return sorted(p for p in hidden if not any(p != q and p.is_relative_to(q) for q in hidden))
@@ -167,6 +173,7 @@ def bwrap_command(
 
 def bwrap_args(config: BwrapConfig, identity: Identity, workspace: Path, python: str) -> list[str]:
     """The bwrap binary and its options, up to the `--` before the sandboxed command."""
+    view = view_folders(config, python)
     args = [
         _bwrap_binary(),
         "--unshare-user",
@@ -182,12 +189,12 @@ def bwrap_args(config: BwrapConfig, identity: Identity, workspace: Path, python:
         "--die-with-parent",
         "--new-session",
         "--as-pid-1",
-        *_host_view(config, python),
+        *_host_view(view),
         "--dev", "/dev",
         "--proc", "/proc",
     ]  # fmt: skip
     read_only: list[str] = []
-    for path in _hidden_paths(config, identity, Path(python).resolve()):
+    for path in _hidden_paths(config, identity, Path(python).resolve(), view):
         if not path.is_dir():
             args += ["--ro-bind", "/dev/null", str(path)]
         elif str(path) in _WRITABLE_MB:
@@ -208,20 +215,24 @@ def bwrap_args(config: BwrapConfig, identity: Identity, workspace: Path, python:
     return [*args, "--"]
 
 
-def _host_view(config: BwrapConfig, python: str) -> list[str]:
-    """Read-only binds of the system folders, the python's install prefix and `expose`.
+def view_folders(config: BwrapConfig, python: str) -> list[Path]:
+    """The host folders the sandbox sees: the system folders, the python's prefix, `expose`."""
+    wanted = [*SYSTEM_DIRS, str(Path(python).resolve().parents[1]), *config.expose]
+    folders: list[Path] = []
+    for folder in map(Path, wanted):
+        if folder.is_absolute() and os.path.lexists(folder) and folder not in folders:
+            folders.append(folder)
+    return folders
+
+
+def _host_view(folders: list[Path]) -> list[str]:
+    """Read-only binds of `folders`.
 
     A folder that is a symlink on the host (`/bin -> usr/bin` with a merged /usr) is
     the same symlink inside.
     """
-    wanted = [*SYSTEM_DIRS, str(Path(python).resolve().parents[1]), *config.expose]
     args: list[str] = []
-    seen: list[Path] = []
-    for folder in wanted:
-        path = Path(folder)
-        if not path.is_absolute() or not os.path.lexists(path) or path in seen:
-            continue
-        seen.append(path)
+    for path in folders:
         if path.is_symlink() and path.parent == Path("/"):
             args += ["--symlink", os.readlink(path), str(path)]
         else:
