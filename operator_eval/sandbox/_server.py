@@ -224,6 +224,8 @@ class Server:
         self.sel = selectors.DefaultSelector()
         self.jobs: dict[int, tuple[Job, Conn]] = {}
         self.compiled: dict[str, CodeType] = {}
+        self.python = os.path.realpath(sys.executable)
+        self.own_python: dict[tuple[str, str], bool] = {}
         wake_r, wake_w = os.pipe()
         for fd in (wake_r, wake_w):
             os.set_blocking(fd, False)
@@ -424,11 +426,14 @@ class Server:
         """
         if len(cmd) < 5 or cmd[1:4] != ["-I", "-S", "-c"]:
             return False
-        program = cmd[0]
-        if "/" not in program:
-            found = (os.path.join(d, program) for d in env.get("PATH", "").split(os.pathsep))
-            program = next((p for p in found if os.access(p, os.X_OK)), "")
-        return bool(program) and os.path.realpath(program) == os.path.realpath(sys.executable)
+        key = (cmd[0], env.get("PATH", ""))
+        if key not in self.own_python:  # asked on every exec: look each name up once
+            program = cmd[0]
+            if "/" not in program:
+                found = (os.path.join(d, program) for d in key[1].split(os.pathsep))
+                program = next((p for p in found if os.access(p, os.X_OK)), "")
+            self.own_python[key] = bool(program) and os.path.realpath(program) == self.python
+        return self.own_python[key]
 
     def fork_python(
         self, source: str, args: list[str], env: dict[str, str], cwd: str, stdin: bool

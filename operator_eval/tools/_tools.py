@@ -38,7 +38,7 @@ def cap_output(text: str, limit: int = MAX_OUTPUT_CHARS) -> str:
 
 
 COMMAND_TAG = "run_command"
-"""`$0` of the shell that runs an agent's command (tells its execs apart from the probes')."""
+"""The runner's first argument (tells the execs of the agent's commands from the probes')."""
 
 _RUN_COMMAND = (Path(__file__).parent / "_run_command_script.py").read_text(encoding="utf-8")
 
