@@ -19,13 +19,13 @@ What the sandbox sees:
   `workspace_size_mb` mounted at the path of a fresh host folder, which stays an empty
   mount point), a private /tmp (tmpfs of `tmp_size_mb`; `HOME` is /tmp/home), fresh
   /dev and /proc;
-- hidden behind empty tmpfs mounts (private and writable for /tmp and /dev/shm,
-  read-only for the rest): /root, /home, /tmp, /var/tmp, /dev/shm, the host's temp
-  dir (other samples' workspaces), the eval's working directory (`hide_cwd`: the
-  project, its .env and logs), the installed `operator_eval` package and its source
-  checkout (the key generators) from any working directory, the task datasets (answer
-  keys) and `config.hide`;
-  /etc/shadow and friends are covered with /dev/null;
+- private and writable: /tmp and /dev/shm (tmpfs), which also hide the host's temp dir
+  (other samples' workspaces);
+- hidden behind empty read-only tmpfs mounts, where they lie inside that view: the
+  installed `operator_eval` package (the key generators), the task datasets (answer
+  keys), the eval's working directory (`hide_cwd`) and `config.hide`; /etc/shadow and
+  friends are covered with /dev/null (the rest of the host, /root, /home and the
+  project included, is not in the view at all);
 - no network: a new network namespace with only loopback (unix sockets in the
   workspace still work);
 - an environment of its own (PATH, HOME, LANG, `config.env`): no host variable leaks.
