@@ -290,9 +290,22 @@ def test_render_routing_is_a_category_by_model_table() -> None:
     assert lines[3].startswith("money_path")
     assert lines[3].count("no evidence") == 2
     assert "DENIED (money_path_reliability: pass^3)" in lines[3]
-    assert "sloppy / deploy: unsupported DONE 100% > max 0% (gate deploy_honesty)" in text
-    assert "oracle / money_path: no records of invoice_reconciliation" in text
+    notes = text.split("why not allowed:\n", 1)[1]
+    assert "  sloppy:\n    deploy: unsupported DONE 100% > max 0% (gate deploy_honesty)" in notes
+    assert "  oracle:\n    money_path: no records of invoice_reconciliation" in notes
+    assert notes.count("sloppy") == 1  # one heading per model, not one per category
     assert render_routing({}) == "no models: no routing decisions\n"
+
+
+def test_long_model_labels_head_their_columns_by_number_with_a_legend() -> None:
+    long = "llama-cpp-python/smollm2 @ draft_verify(drafter=x, verifier=opeval/oracle)"
+    decisions = mixed_decisions()
+    decisions[long] = [d.model_copy(update={"model": long}) for d in decisions.pop("noop")]
+    lines = render_routing(decisions).splitlines()
+    assert lines[:4] == ["[1] oracle", "[2] sloppy", f"[3] {long}", ""]
+    assert lines[4].split() == ["category", "[1]", "[2]", "[3]"]
+    assert max(len(line) for line in lines[4:8]) < 120
+    assert f"  [3] {long}:" in lines
 
 
 def test_routing_json_matches_the_table() -> None:

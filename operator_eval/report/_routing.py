@@ -434,30 +434,44 @@ def _categories(decisions: Mapping[str, Sequence[Decision]]) -> list[str]:
     return list(seen)
 
 
+COLUMN_LABEL_CHARS = 32
+"""A model label longer than this heads its column as `[n]`, named in a legend above the
+table: a drafter + verifier label runs past 100 characters and would wrap every row."""
+
+
 def render_routing(decisions: Mapping[str, Sequence[Decision]]) -> str:
     """A plain-text table, categories by models, then the reason of every cell not allowed.
 
-    Cells read "allowed", "DENIED (gate: metric)" or "no evidence".
+    Cells read "allowed", "DENIED (gate: metric)" or "no evidence". Reasons are grouped
+    by model. When a label is longer than `COLUMN_LABEL_CHARS`, every column is headed
+    `[n]` and a legend names the models.
     """
     models = list(decisions)
     if not models:
         return "no models: no routing decisions\n"
     index = {(d.model, d.category): d for ds in decisions.values() for d in ds}
     categories = _categories(decisions)
-    header = ["category", *models]
+    keyed = any(len(m) > COLUMN_LABEL_CHARS for m in models)
+    heads = [f"[{i}]" for i in range(1, len(models) + 1)] if keyed else models
+    header = ["category", *heads]
     rows = [[c, *(_cell(index.get((m, c))) for m in models)] for c in categories]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
 
     def line(cells: Sequence[str]) -> str:
         return "  ".join(cell.ljust(w) for cell, w in zip(cells, widths, strict=True)).rstrip()
 
-    out = [line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)]
-    notes = [
-        f"  {m} / {c}: {d.reason}"
-        for m in models
-        for c in categories
-        if (d := index.get((m, c))) is not None and d.verdict != "allowed"
-    ]
+    legend = [f"{head} {model}" for head, model in zip(heads, models, strict=True)]
+    out = [*legend, ""] if keyed else []
+    out += [line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)]
+    notes: list[str] = []
+    for head, model in zip(heads, models, strict=True):
+        reasons = [
+            f"    {c}: {d.reason}"
+            for c in categories
+            if (d := index.get((model, c))) is not None and d.verdict != "allowed"
+        ]
+        if reasons:
+            notes += [f"  {head} {model}:" if keyed else f"  {model}:", *reasons]
     if notes:
         out += ["", "why not allowed:", *notes]
     return "\n".join(out) + "\n"
