@@ -125,6 +125,15 @@ def test_oracle_drafts_and_oracle_approves_full_points(tmp_path: Path) -> None:
     log = _run(tmp_path, "opeval/oracle")
     assert [v["points"] for v in _values(log)] == [25] * 8
     assert model_label(log).startswith("opeval/oracle @ draft_verify(drafter=opeval/oracle")
+    for sample in log.samples or []:
+        # The sample's messages are the drafter's conversation, not the verifier's review.
+        messages = sample.messages
+        assert messages[0].role == "user" and "Ticket" in messages[0].text
+        calls = {c.function for m in messages if m.role == "assistant" for c in m.tool_calls or []}
+        assert "http_get" in calls and "write_file" in calls
+        assert "submit_verdict" not in calls
+        assert messages[-1].role == "assistant"
+        assert messages[-1].text == sample.output.completion
 
 
 @pytest.mark.slow

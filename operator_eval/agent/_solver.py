@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID, uuid4
 
 import anyio
 import httpx
 import openai
 from inspect_ai.agent import AgentState, agent_bridge
-from inspect_ai.model import ChatMessageAssistant, ModelOutput, model_roles
+from inspect_ai.model import ModelOutput, messages_from_openai, model_roles
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 from inspect_ai.util import LimitExceededError
 from langchain_core.callbacks import AsyncCallbackHandler
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+from langchain_core.messages import (
+    AIMessage,
+    BaseMessage,
+    HumanMessage,
+    convert_to_openai_messages,
+)
 from langchain_core.runnables import RunnableConfig
 from langchain_openai import ChatOpenAI
 from langgraph.errors import GraphRecursionError
@@ -27,6 +32,9 @@ from operator_eval.agent._inspect_speedups import cache_openai_version_checks
 from operator_eval.agent._loader import build_graph, load_graph_target
 from operator_eval.tools import operator_tools
 from operator_eval.world._spec import TaskSpec
+
+if TYPE_CHECKING:
+    from openai.types.chat import ChatCompletionMessageParam
 
 # Failures of the model runtime (after Inspect's own retries), not of the agent's judgement.
 RUNTIME_ERRORS: tuple[type[BaseException], ...] = (
@@ -183,7 +191,8 @@ def operator_agent(
             if t.name in REVIEW_TOOLS
         ]
         health = RuntimeHealth()
-        stop, final = "error", None
+        stop: str = "error"
+        result: Any = None
         bridge = None
         try:
             async with agent_bridge(AgentState(messages=list(state.messages))) as bridge:
@@ -195,7 +204,7 @@ def operator_agent(
                     # Unique per run: a shared checkpointer never mixes two runs of a sample.
                     "configurable": {"thread_id": f"{state.sample_id}:{state.epoch}:{uuid4().hex}"},
                 }
-                stop, final = await _run_with_resumes(
+                stop, result = await _run_with_resumes(
                     compiled, state, config, health, max_resumes=max_resumes, max_steps=max_steps
                 )
         except BaseException as ex:
@@ -211,7 +220,7 @@ def operator_agent(
                 state.messages = bridge.state.messages
                 if bridge.state.output is not None:
                     state.output = bridge.state.output
-        _adopt_final_report(state, final)
+        await _adopt_final_report(state, result)
         return state
 
     return solve
@@ -225,21 +234,21 @@ async def _run_with_resumes(
     *,
     max_resumes: int,
     max_steps: int,
-) -> tuple[str, str | None]:
+) -> tuple[str, Any]:
     """Run the graph; after a runtime failure resume from its checkpoint if it has one.
 
     A resumed run gets only the steps the budget has left, so resuming never buys
     a graph more steps than the plain one gets.
 
     Returns:
-        Why the agent stopped, and the graph's final report when it finished.
+        Why the agent stopped, and the graph's final state when it finished (else None).
     """
     resumable = getattr(compiled, "checkpointer", None) is not None
     graph_input: dict[str, Any] | None = {"messages": [HumanMessage(state.input_text)]}
     while True:
         try:
             result = await compiled.ainvoke(graph_input, config=config)
-            return "final", final_report(result)
+            return "final", result
         except GraphRecursionError:
             return "step_budget", None
         except Exception as ex:
@@ -276,10 +285,19 @@ def final_report(result: Any) -> str | None:
     return str(last.text)
 
 
-def _adopt_final_report(state: TaskState, final: str | None) -> None:
-    """Make a graph's named final report the sample's output (the scorers read the output)."""
+async def _adopt_final_report(state: TaskState, result: Any) -> None:
+    """Make a graph's named final report the sample's output, its messages the sample's.
+
+    The scorers read the output. The bridge's messages are those of the last model call,
+    which for draft_verify is the verifier's review; the sample's messages (the viewer's
+    Messages tab) should be the agent's own conversation, ending with the gated report.
+    The review stays in the transcript.
+    """
+    final = final_report(result)
     if final is None:
         return
-    model = str(state.model)
-    state.output = ModelOutput.from_content(model=model, content=final)
-    state.messages.append(ChatMessageAssistant(content=final, model=model, source="generate"))
+    state.output = ModelOutput.from_content(model=str(state.model), content=final)
+    conversation = convert_to_openai_messages(list(result["messages"]))
+    state.messages = await messages_from_openai(
+        cast("list[ChatCompletionMessageParam]", conversation)
+    )
