@@ -167,6 +167,8 @@ def test_a_drafter_out_of_steps_is_stopped_and_reviewed_not_cut_off(tmp_path: Pa
         assert score.metadata["stop"] == "final", sample.id
         assert score.metadata["claimed"]["status"] == "FAILED", sample.output.completion
         assert score.value["unsupported_done"] == 0
+        assert "stopped by its step budget before it reported" in sample.output.completion
+        assert "the report has no STATUS line" in sample.output.completion
 
 
 class Scripted(BaseChatModel):
