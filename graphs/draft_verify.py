@@ -54,6 +54,7 @@ from operator_eval._review import (
     OUTPUT_INDENT,
     REPORT_HEADING,
     REVIEW_TOOLS,
+    STOPPED_NOTE,
     TICKET_HEADING,
     VERDICT_TOOL,
 )
@@ -198,10 +199,7 @@ def action_log(messages: Sequence[AnyMessage]) -> str:
 def review_request(ticket: str, actions: str, report: str, stopped: bool = False) -> str:
     """The verifier's task: the ticket, what the agent ran, and the report under review."""
     if stopped:
-        report = (
-            "(the agent was stopped by its step budget before it reported; "
-            "it cannot be approved)\n" + report
-        )
+        report = f"{STOPPED_NOTE}\n{report}"
     return (
         f"{TICKET_HEADING}\n\n"
         f"{ticket}\n\n"

@@ -13,6 +13,10 @@ ACTIONS_HEADING = "## What the agent ran"
 OUTPUT_INDENT = "    "
 """Every output line in the action log is indented, so no output can forge a block."""
 REPORT_HEADING = "## The agent's final report"
+STOPPED_NOTE = (
+    "(the agent was stopped by its step budget before it reported; it cannot be approved)"
+)
+"""Opens the report section of a drafter that was stopped, not finished."""
 
 FINAL_REPORT = "final_report"
 """Name of the `AIMessage` a graph ends with when its report is not its model's last reply;

@@ -21,7 +21,13 @@ import re
 from collections.abc import Generator
 from dataclasses import dataclass
 
-from operator_eval._review import ACTIONS_HEADING, OUTPUT_INDENT, REPORT_HEADING, VERDICT_TOOL
+from operator_eval._review import (
+    ACTIONS_HEADING,
+    OUTPUT_INDENT,
+    REPORT_HEADING,
+    STOPPED_NOTE,
+    VERDICT_TOOL,
+)
 from operator_eval.policies._policies import Policy, ToolAction, _http, _satisfies
 from operator_eval.scorers._proof import (
     CommandEvidence,
@@ -134,7 +140,9 @@ def _verdict(decision: str, reason: str) -> ToolAction:
 def oracle_verifier(spec: TaskSpec, request: str) -> Policy:
     """Check the report against the world; approve it or send it back with the reason."""
     problems: list[str] = []
-    claimed = read_claimed_status(_section(request, REPORT_HEADING, None) or request).status
+    report = _section(request, REPORT_HEADING, None) or request
+    # The graph's note on a stopped drafter is not the drafter's words ("cannot" reads FAILED).
+    claimed = read_claimed_status(report.strip().removeprefix(STOPPED_NOTE)).status
     expected = spec.expected.status
     if claimed is None:
         problems.append("the report has no STATUS line")
