@@ -315,7 +315,7 @@ def make_graph(
             return {"messages": [AIMessage(report, name=FINAL_REPORT)]}
         reason = str(verdict.get("reason") or "")
         if stopped:
-            reason = f"the agent was stopped by its step budget before it reported. {reason}"
+            reason = f"the agent was stopped by its step budget before it reported; {reason}"
         out_of_steps = state["remaining_steps"] <= REVIEW_RESERVE
         if verdict["decision"] == "revise" and state["rounds"] < max_rounds and not out_of_steps:
             return {
