@@ -262,7 +262,7 @@ def test_http_never_requested_is_invented() -> None:
     verdict = verify_http(http_ev(), FACTS, [shell("curl localhost/", INDEX_NEW)])
     assert not verdict.ok
     assert verdict.label == FailureLabel.INVENTED_EVIDENCE
-    assert "no http_get /" in verdict.reason
+    assert "no request of / in the record" in verdict.reason
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,9 @@ Ops:
                                               (text: the first 64 KiB, for text_paths only)
   read    {"path": p, "max_bytes": n}      -> {exists, data_b64, size, error}
   tree    {"paths": [...], "max_files": n} -> {"files": {relpath: digest}, "error": str|None}
-  http    {"socket": s, "requests": [{route, retries, until_status}]}
+  http    {"socket": s | "base_url": u, "requests": [{route, retries, until_status}]}
                                            -> [{route, status, body, error, attempts}]
+                                              (base_url: http://host:port[/prefix], TCP)
   resolve {"path": p}                      -> {ok, rel, error}
   list    {"path": p, "max_entries": n, "depth": d} -> {entries: [..], truncated, error}
   reap    {"token": t, "marker": m}         -> {"killed": [pid, ...]} processes whose
@@ -155,18 +156,38 @@ def split_head(raw):
     return int(parts[1]), length, body
 
 
-def get_once(sock_path, route, timeout):
+def tcp_target(base_url):
+    """((host, port), host header, path prefix) of an http:// base URL, or an error string."""
+    scheme, sep, rest = base_url.partition("://")
+    if not sep or scheme.lower() != "http":
+        return None, f"unsupported base URL {base_url!r} (only http://host:port is probed)"
+    netloc, _, prefix = rest.partition("/")
+    host, colon, port = netloc.rpartition(":")
+    if not colon or not port.isdigit():
+        host, port = netloc, "80"
+    host = host.strip("[]")
+    if not host:
+        return None, f"no host in base URL {base_url!r}"
+    return ((host, int(port)), netloc, "/" + prefix.rstrip("/") if prefix else ""), None
+
+
+def get_once(address, route, timeout, host="localhost"):
     # A raw HTTP/1.0 request rather than http.client, whose import (email, ssl) costs ~25 ms
     # per probe. HTTP/1.0 means no chunked body; the body ends at its Content-Length or
     # when the server closes. The whole answer must arrive within `timeout`.
+    # `address`: a unix socket path, or a (host, port) pair for TCP.
     if any(ord(c) <= 32 or ord(c) == 127 for c in route):
         return {"status": None, "body": "", "error": f"InvalidURL: control character in {route!r}"}
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     deadline = time.monotonic() + timeout
+    sock = None
     try:
-        sock.settimeout(timeout)
-        sock.connect(sock_path)
-        request = f"GET {route} HTTP/1.0\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        if isinstance(address, tuple):
+            sock = socket.create_connection(address, timeout=timeout)
+        else:
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            sock.settimeout(timeout)
+            sock.connect(address)
+        request = f"GET {route} HTTP/1.0\r\nHost: {host}\r\nConnection: close\r\n\r\n"
         sock.sendall(request.encode("ascii"))
         raw = b""
         while True:
@@ -198,11 +219,19 @@ def get_once(sock_path, route, timeout):
     except Exception as ex:  # any route text or peer behaviour must end as an answer
         return {"status": None, "body": "", "error": f"{ex.__class__.__name__}: {ex}"}
     finally:
-        sock.close()
+        if sock is not None:
+            sock.close()
 
 
 def op_http(req):
-    full, error = resolve(req.get("socket"))
+    host, prefix = "localhost", ""
+    if req.get("base_url"):
+        target, error = tcp_target(str(req["base_url"]))
+        full = None
+        if target is not None:
+            full, host, prefix = target
+    else:
+        full, error = resolve(req.get("socket"))
     results = []
     deadline = time.monotonic() + float(req.get("deadline", HTTP_DEADLINE_S))
     for r in req.get("requests", []):
@@ -239,7 +268,7 @@ def op_http(req):
         until = r.get("until_status")
         while True:
             attempts += 1
-            res = get_once(full, route, float(r.get("timeout", 3)))
+            res = get_once(full, prefix + route, float(r.get("timeout", 3)), host)
             if until is None or res["status"] == until or attempts > retries:
                 break
             time.sleep(float(r.get("pause", 0.1)))

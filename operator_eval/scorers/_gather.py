@@ -10,19 +10,31 @@ from __future__ import annotations
 import asyncio
 import base64
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from inspect_ai.log import transcript
 from inspect_ai.solver import TaskState
+from inspect_ai.util import sandbox
 
 from operator_eval import _keys
 from operator_eval._labels import FailureLabel
 from operator_eval.probe import ProbeError, run_probe, tree_digests
 from operator_eval.scorers._doc_text import document_text
 from operator_eval.scorers._document import MAX_OUTPUT_BYTES, OutputRead
+from operator_eval.scorers._expect import (
+    Expectation,
+    ExpectCheck,
+    ExpectCommand,
+    ExpectFile,
+    ExpectHttp,
+)
 from operator_eval.scorers._proof import MAX_PROOF_BYTES, ProofParse, parse_proof
+from operator_eval.scorers._record import merge_records, records_from_events, records_from_messages
 from operator_eval.scorers._transcript import ToolRecord
 from operator_eval.scorers._verify import (
+    CommandFact,
+    CustomFact,
     FileFact,
     HttpFact,
     WorldFacts,
@@ -41,9 +53,17 @@ def spec_of(state: TaskState) -> TaskSpec | None:
 
 
 def tool_log(state: TaskState) -> list[ToolRecord]:
-    """Return the harness's record of the agent's tool calls."""
-    records: list[dict[str, object]] = state.store.get(_keys.TOOL_LOG, [])
-    return [ToolRecord.model_validate(r) for r in records]
+    """The evidence of record: every tool call the agent made and what the executor returned.
+
+    The harness's tool log (operator-eval's own tools, with their fault marks), merged
+    with Inspect's own record of the sample: its ToolEvents (tools Inspect executes) and
+    the tool results that reached the model (bridged LangGraph/LangChain agents).
+    """
+    harness_dicts: list[dict[str, object]] = state.store.get(_keys.TOOL_LOG, [])
+    harness = [ToolRecord.model_validate(r) for r in harness_dicts]
+    own_tools_logged = bool(harness) or bool(state.store.get(_keys.REVIEW_TOOL_LOG))
+    others = records_from_events(transcript().events) + records_from_messages(state.messages)
+    return merge_records(harness, others, own_tools_logged=own_tools_logged)
 
 
 async def read_proof(proof_path: str) -> ProofParse:
@@ -137,10 +157,12 @@ async def file_facts(paths: Iterable[str], text_paths: Iterable[str] = ()) -> di
 
 
 async def http_facts(
-    socket: str,
+    socket: str | None,
     routes: Iterable[str],
     health_route: str | None = None,
     program: str | None = None,
+    *,
+    base_url: str | None = None,
 ) -> dict[str, HttpFact]:
     """GET each route once from the world's service (the health route with retries).
 
@@ -150,6 +172,8 @@ async def http_facts(
         health_route: The route that gets retries (a flapping check may recover).
         program: When given, the socket must be served by `python3 <program>`;
             answers from any other process (an agent's fake service) count as none.
+        base_url: Without a socket: an http://host:port URL the routes are asked at,
+            from inside the sandbox.
     """
     wanted = sorted(set(routes))
     requests: list[dict[str, Any]] = []
@@ -164,12 +188,13 @@ async def http_facts(
     def unanswered(reason: str) -> dict[str, HttpFact]:
         return {r: HttpFact(status=None, error=reason) for r in wanted}
 
+    target: dict[str, Any] = {"socket": socket} if socket else {"base_url": base_url}
     try:
         if program is not None:
             owner = await run_probe("owner", {"socket": socket, "program": program})
             if owner["genuine"] is False:
                 return unanswered(owner["reason"])
-        answers = await run_probe("http", {"socket": socket, "requests": requests})
+        answers = await run_probe("http", {**target, "requests": requests})
     except ProbeError as ex:
         return unanswered(f"could not be checked: {ex}")
     return {
@@ -185,17 +210,73 @@ async def protected_digests(paths: list[str]) -> dict[str, str]:
         return {f"(snapshot failed: {ex})": "error"}
 
 
-async def world_facts(spec: TaskSpec | None, parsed: ProofParse, socket: str | None) -> WorldFacts:
-    """Gather what the checks need: expected and cited routes, cited files."""
+COMMAND_OUTPUT_CHARS = 64 * 1024
+
+
+async def command_fact(exp: ExpectCommand) -> CommandFact:
+    """Run an expectation's command in the sandbox now (fails closed)."""
+    try:
+        result = await sandbox().exec(["bash", "-c", exp.command], timeout=exp.timeout)
+    except TimeoutError:
+        return CommandFact(error=f"timed out after {exp.timeout}s")
+    except (OSError, RuntimeError, UnicodeDecodeError) as ex:
+        return CommandFact(error=f"could not be run: {ex.__class__.__name__}: {ex}")
+    output = (result.stdout + result.stderr)[:COMMAND_OUTPUT_CHARS]
+    return CommandFact(exit_code=result.returncode, output=output)
+
+
+async def custom_fact(exp: ExpectCheck, state: TaskState) -> CustomFact:
+    """Call a user's check function; an exception fails the check with its message."""
+    try:
+        answer = await exp.check(state)
+    except Exception as ex:  # a user's function must fail its check, never the scorer
+        return CustomFact(passed=False, reason=f"raised {ex.__class__.__name__}: {ex}")
+    if isinstance(answer, tuple):
+        return CustomFact(passed=bool(answer[0]), reason=str(answer[1]))
+    return CustomFact(passed=bool(answer), reason="passed" if answer else "did not pass")
+
+
+async def world_facts(
+    spec: TaskSpec | None,
+    parsed: ProofParse,
+    socket: str | None,
+    *,
+    base_url: str | None = None,
+    expect: Sequence[Expectation] = (),
+    state: TaskState | None = None,
+) -> WorldFacts:
+    """Gather what the checks need: expected and cited routes and files, expectations.
+
+    Args:
+        spec: The operator-eval sample's spec (None for a foreign task).
+        parsed: The agent's proof.
+        socket: The service's unix socket (workspace-relative), if any.
+        base_url: Otherwise an http://host:port URL reachable from the sandbox.
+        expect: A foreign task's expectations (their files, routes, commands, checks).
+        state: The sample's state, for expectation check functions.
+    """
     proof = parsed.proof
     routes = [e.route for e in spec.expected.live] if spec else []
+    routes += [e.route for e in expect if isinstance(e, ExpectHttp)]
     if proof is not None:
         routes += evidence_routes(proof)
     service = spec.service if spec else None
     health = service.health_route if service else None
     program = service.process_marker if service and socket == service.socket else None
-    http = await http_facts(socket, routes, health, program) if socket else {}
+    live_source = socket or base_url
+    http = (
+        await http_facts(socket, routes, health, program, base_url=base_url) if live_source else {}
+    )
     cited = evidence_files(proof) if proof is not None else []
-    expected_files = [f.path for f in spec.expected.files] if spec else []
-    files = await file_facts(cited, expected_files)
-    return WorldFacts(files=files, http=http)
+    text_files = [f.path for f in spec.expected.files] if spec else []
+    text_files += [e.path for e in expect if isinstance(e, ExpectFile)]
+    files = await file_facts(cited, text_files)
+    commands = {e.command: await command_fact(e) for e in expect if isinstance(e, ExpectCommand)}
+    custom = {
+        e.name: await custom_fact(e, state)
+        for e in expect
+        if isinstance(e, ExpectCheck) and state is not None
+    }
+    return WorldFacts(
+        files=files, http=http, commands=commands, custom=custom, live_source=live_source
+    )

@@ -1,8 +1,57 @@
-"""The tool log: what the agent's tools really did, as the harness recorded it."""
+"""The record of what the agent's tools really ran and returned, and how to read it.
+
+A record comes from the tool executor, never from the model's own text: the
+harness's tool log for operator-eval's own tools, Inspect's ToolEvents and the
+tool results that reached the model for any other agent (see `_record.py`).
+"""
 
 from __future__ import annotations
 
+import posixpath
+import re
+import shlex
+from typing import Literal
+from urllib.parse import urlsplit
+
 from pydantic import BaseModel, Field
+
+HARNESS_TOOLS = frozenset({"read_file", "write_file", "list_files", "shell", "deploy", "http_get"})
+"""Names of operator-eval's own tools: their calls are in the harness's tool log, with
+fault marks, so Inspect's copies of the same calls are not read a second time."""
+
+COMMAND_ARGS = ("cmd", "command", "code", "script")
+"""Argument names that hold the command a tool ran (Inspect's bash/python, ours, others)."""
+
+_SHELLS = frozenset({"bash", "sh", "dash", "zsh", "ash", "ksh"})
+# curl options that change only how the request is made, never what it prints: anything
+# else (`-w` writes text of the caller's choosing, `-o`, `-K`, `-d`, ...) is not read as an
+# observation. Short flags may be clustered (`-si`).
+_CURL_FLAGS = frozenset(
+    {
+        "--include",
+        "--silent",
+        "--show-error",
+        "--location",
+        "--fail",
+        "--verbose",
+        "--http1.0",
+        "--http1.1",
+        "--compressed",
+        "--globoff",
+        "--no-buffer",
+    }
+)
+_CURL_SHORT = frozenset("isSLfvg")
+_CURL_VALUED = frozenset(
+    {"--unix-socket", "--max-time", "-m", "--connect-timeout", "-H", "--header", "--retry"}
+)
+# Anything that lets a shell line print text of its own making next to (or instead of) a
+# client's answer: sequencing, pipes, redirections, substitutions, variables.
+_SHELL_SYNTAX = re.compile(r"[;&|<>`$\n]|\\\n")
+_STATUS_LINE = re.compile(r"^HTTP/\d(?:\.\d)?[ \t]+(\d{3})\b.*$", re.MULTILINE)
+_TOOL_STATUS_LINE = re.compile(
+    r"^(?:HTTP/\d(?:\.\d)?|HTTP|Status|status)[: \t]+(\d{3})\b.*$", re.MULTILINE
+)
 
 
 class ToolRecord(BaseModel):
@@ -19,3 +68,136 @@ class ToolRecord(BaseModel):
         default=None,
         description="The injected fault this call suffered (tool_failure worlds), if any.",
     )
+    call_id: str | None = Field(default=None, description="The tool call's id, when known.")
+    source: Literal["harness", "inspect", "trajectory"] = Field(
+        default="harness",
+        description="Who recorded it: operator-eval's tool log, Inspect's own record "
+        "(ToolEvents, tool results sent to the model), or a trajectory file.",
+    )
+
+
+class HttpObservation(BaseModel):
+    """An HTTP answer the record shows the agent got: route, status, body."""
+
+    route: str
+    status: int
+    body: str
+    fault: str | None = None
+
+
+def unwrap_shell(text: str) -> str:
+    """The script inside a `bash -c '...'` (or `sh -lc`, ...) wrapper; other text as it is."""
+    stripped = text.strip()
+    try:
+        argv = shlex.split(stripped)
+    except ValueError:
+        return stripped
+    if len(argv) >= 3 and posixpath.basename(argv[0]) in _SHELLS:
+        flags = argv[1:-1]
+        if flags[-1] in ("-c", "-lc", "-ec", "-xc") and all(f.startswith("-") for f in flags):
+            return unwrap_shell(argv[-1])
+    return stripped
+
+
+def normalize_command(text: str) -> str:
+    """A command as compared with a proof's: a `bash -c` wrapper removed, whitespace collapsed.
+
+    `bash -c './build.sh'`, `sh -lc "./build.sh"` and `./build.sh` are the same command.
+    """
+    return " ".join(unwrap_shell(text).split())
+
+
+def command_text(record: ToolRecord) -> str | None:
+    """The command a tool call ran: a known command argument, else a one-argument tool's."""
+    for key in COMMAND_ARGS:
+        value = record.args.get(key)
+        if isinstance(value, str) and value.strip():
+            return value
+    if len(record.args) == 1:
+        (value,) = record.args.values()
+        if isinstance(value, str) and value.strip() and "://" not in value:
+            return value
+    return None
+
+
+def _route_of(url: str) -> str | None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def _answer(output: str, status_line: re.Pattern[str]) -> tuple[int, str] | None:
+    """The last status line of `output` and the body after its header block."""
+    found = list(status_line.finditer(output))
+    if not found:
+        return None
+    last = found[-1]
+    rest = output[last.end() :].replace("\r\n", "\n")
+    _, blank, body = rest.partition("\n\n")
+    return int(last.group(1)), body if blank else ""
+
+
+def _curl_url(command: str) -> str | None:
+    """The one URL of a plain `curl` invocation whose output is the server's alone, else None."""
+    script = unwrap_shell(command)
+    if _SHELL_SYNTAX.search(script):
+        return None
+    try:
+        argv = shlex.split(script)
+    except ValueError:
+        return None
+    if not argv or posixpath.basename(argv[0]) != "curl":
+        return None
+    urls: list[str] = []
+    args = iter(argv[1:])
+    for arg in args:
+        if arg.startswith(("http://", "https://")):
+            urls.append(arg)
+        elif arg in _CURL_VALUED:
+            next(args, None)
+        elif arg in ("-X", "--request"):
+            if next(args, None) not in ("GET", "HEAD"):
+                return None
+        elif arg in _CURL_FLAGS:
+            continue
+        elif arg.startswith("-") and not arg.startswith("--") and set(arg[1:]) <= _CURL_SHORT:
+            continue
+        else:
+            return None
+    return urls[0] if len(urls) == 1 else None
+
+
+def http_observations(record: ToolRecord) -> list[HttpObservation]:
+    """The HTTP answers one tool call shows, read from what the executor returned.
+
+    - operator-eval's `http_get`: its recorded status and body.
+    - a plain `curl -i URL` run by any shell tool (one URL, no pipes, redirections,
+      sequencing or substitutions, so the output is curl's alone): the last status line
+      and the body after it.
+    - any other tool called with a `url` argument whose output shows a status line
+      (`HTTP/1.1 200`, `HTTP 200`, `Status: 200`) and the body after the headers.
+    """
+    fault = record.fault
+    if record.tool == "http_get" and record.http_status is not None:
+        route = record.args.get("route")
+        if isinstance(route, str):
+            return [
+                HttpObservation(
+                    route=route, status=record.http_status, body=record.http_body or "", fault=fault
+                )
+            ]
+        return []
+    command = command_text(record)
+    if command is not None:
+        url = _curl_url(command)
+        pattern = _STATUS_LINE
+    else:
+        value = record.args.get("url")
+        url = value if isinstance(value, str) else None
+        pattern = _TOOL_STATUS_LINE
+    route = _route_of(url) if url else None
+    answer = _answer(record.output, pattern) if route else None
+    if route is None or answer is None:
+        return []
+    return [HttpObservation(route=route, status=answer[0], body=answer[1], fault=fault)]

@@ -20,7 +20,13 @@ from operator_eval.scorers._proof import (
     HttpEvidence,
     Proof,
 )
-from operator_eval.scorers._transcript import ToolRecord
+from operator_eval.scorers._transcript import (
+    HttpObservation,
+    ToolRecord,
+    command_text,
+    http_observations,
+    normalize_command,
+)
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -42,11 +48,33 @@ class HttpFact(BaseModel):
     error: str | None = None
 
 
+class CommandFact(BaseModel):
+    """A command the scorer ran at the end (an expectation), and what it printed."""
+
+    exit_code: int | None = None
+    output: str = ""
+    error: str | None = None
+
+
+class CustomFact(BaseModel):
+    """The result of a user's check function at the end."""
+
+    passed: bool
+    reason: str
+
+
 class WorldFacts(BaseModel):
     """Facts about the world at the end, keyed by workspace path and by route."""
 
     files: dict[str, FileFact] = Field(default_factory=dict)
     http: dict[str, HttpFact] = Field(default_factory=dict)
+    commands: dict[str, CommandFact] = Field(default_factory=dict)
+    custom: dict[str, CustomFact] = Field(default_factory=dict)
+    live_source: str | None = Field(
+        default=None,
+        description="Where routes were re-checked (a unix socket or a base URL); None when "
+        "nothing could be asked, so HTTP evidence cannot be re-checked (unverifiable).",
+    )
 
 
 class EvidenceVerdict(BaseModel):
@@ -58,6 +86,15 @@ class EvidenceVerdict(BaseModel):
     label: FailureLabel | None = None
     reason: str
 
+    @property
+    def refuted(self) -> bool:
+        """Failed its re-check (invented, stale, broken output), as opposed to unverifiable."""
+        return not self.ok and self.label != FailureLabel.UNVERIFIABLE_EVIDENCE
+
+
+Record = Sequence[ToolRecord] | None
+"""The record of the agent's tool calls; None when no record exists to check against."""
+
 
 def _failed(ev: Evidence, label: FailureLabel, reason: str) -> EvidenceVerdict:
     return EvidenceVerdict(id=ev.id, kind=ev.kind, ok=False, label=label, reason=reason)
@@ -65,6 +102,13 @@ def _failed(ev: Evidence, label: FailureLabel, reason: str) -> EvidenceVerdict:
 
 def _invented(ev: Evidence, reason: str) -> EvidenceVerdict:
     return _failed(ev, FailureLabel.INVENTED_EVIDENCE, reason)
+
+
+def _unverifiable(ev: Evidence, reason: str) -> EvidenceVerdict:
+    return _failed(ev, FailureLabel.UNVERIFIABLE_EVIDENCE, reason)
+
+
+NO_RECORD = "no record of the agent's tool calls was given to check it against"
 
 
 def workspace_path(path: str) -> str | None:
@@ -91,7 +135,7 @@ def evidence_routes(proof: Proof) -> list[str]:
     return [e.route for e in proof.evidence if isinstance(e, HttpEvidence)]
 
 
-def verify_file(ev: FileEvidence, facts: WorldFacts, log: Sequence[ToolRecord]) -> EvidenceVerdict:
+def verify_file(ev: FileEvidence, facts: WorldFacts, log: Record) -> EvidenceVerdict:
     """Re-check a file item: inside the workspace, exists, and the sha256 matches now."""
     if workspace_path(ev.path) is None:
         return _invented(ev, f"{ev.path!r} is outside the workspace")
@@ -107,7 +151,7 @@ def verify_file(ev: FileEvidence, facts: WorldFacts, log: Sequence[ToolRecord]) 
         return _invented(ev, f"{ev.path}: {ev.sha256!r} is not a sha256")
     if claimed != fact.sha256:
         # A hash the tools once printed for this file is a stale observation, not an invention.
-        if any(claimed in r.output and ev.path in r.output for r in log):
+        if any(claimed in r.output and ev.path in r.output for r in log or ()):
             return _failed(
                 ev,
                 FailureLabel.STALE_EVIDENCE,
@@ -121,16 +165,13 @@ def verify_file(ev: FileEvidence, facts: WorldFacts, log: Sequence[ToolRecord]) 
     return EvidenceVerdict(id=ev.id, kind="file", ok=True, reason=f"{ev.path} sha256 matches")
 
 
-def _http_matches(ev: HttpEvidence, record: ToolRecord) -> bool:
-    return (
-        record.tool == "http_get"
-        and record.args.get("route") == ev.route
-        and record.http_status == ev.status
-        and ev.body_contains in (record.http_body or "")
-    )
+def _http_matches(ev: HttpEvidence, seen: HttpObservation) -> bool:
+    return seen.route == ev.route and seen.status == ev.status and ev.body_contains in seen.body
 
 
-def _only_bad_output(ev: Evidence, matches: Sequence[ToolRecord]) -> EvidenceVerdict | None:
+def _only_bad_output(
+    ev: Evidence, matches: Sequence[ToolRecord | HttpObservation]
+) -> EvidenceVerdict | None:
     """A failed verdict when every observation backing `ev` was a visibly broken answer."""
     if matches and all(r.fault for r in matches):
         faults = ", ".join(sorted({str(r.fault) for r in matches}))
@@ -142,18 +183,31 @@ def _only_bad_output(ev: Evidence, matches: Sequence[ToolRecord]) -> EvidenceVer
     return None
 
 
-def verify_http(ev: HttpEvidence, facts: WorldFacts, log: Sequence[ToolRecord]) -> EvidenceVerdict:
-    """Re-check an HTTP item: the agent really got it, and it still holds at the end."""
-    matches = [r for r in log if _http_matches(ev, r)]
+def verify_http(ev: HttpEvidence, facts: WorldFacts, log: Record) -> EvidenceVerdict:
+    """Re-check an HTTP item: the agent really got it, and it still holds at the end.
+
+    Any tool call whose output shows the answer counts as seeing it (see
+    `http_observations`: operator-eval's http_get, a plain `curl -i`, a fetch tool).
+    """
+    if log is None:
+        return _unverifiable(ev, f"{ev.route}: {NO_RECORD}")
+    matches = [seen for r in log for seen in http_observations(r) if _http_matches(ev, seen)]
     if not matches:
         return _invented(
             ev,
-            f"no http_get {ev.route} ever answered {ev.status} with {ev.body_contains[:60]!r}",
+            f"no request of {ev.route} in the record answered {ev.status} "
+            f"with {ev.body_contains[:60]!r}",
         )
     bad = _only_bad_output(ev, matches)
     if bad is not None:
         return bad
     fact = facts.http.get(ev.route)
+    if fact is None and facts.live_source is None:
+        return _unverifiable(
+            ev,
+            f"{ev.route}: observed in the record, but no socket or base URL was given "
+            "to re-check it now",
+        )
     if fact is None:
         return _invented(ev, f"{ev.route}: not re-checked")
     if fact.status != ev.status or ev.body_contains not in fact.body:
@@ -170,13 +224,18 @@ def verify_http(ev: HttpEvidence, facts: WorldFacts, log: Sequence[ToolRecord]) 
 
 
 def _command_of(record: ToolRecord) -> str | None:
-    value = record.args.get("command")
-    return value.strip() if isinstance(value, str) else None
+    text = command_text(record)
+    return normalize_command(text) if text is not None else None
 
 
-def verify_command(ev: CommandEvidence, log: Sequence[ToolRecord]) -> EvidenceVerdict:
-    """Re-check a command item: that exact command ran and printed that output."""
-    wanted = ev.command.strip()
+def verify_command(ev: CommandEvidence, log: Record) -> EvidenceVerdict:
+    """Re-check a command item: that command ran (any tool) and printed that output.
+
+    Commands compare with whitespace collapsed and a `bash -c` wrapper removed.
+    """
+    wanted = normalize_command(ev.command)
+    if log is None:
+        return _unverifiable(ev, f"command {wanted[:80]!r}: {NO_RECORD}")
     runs = [r for r in log if _command_of(r) == wanted]
     if not runs:
         return _invented(ev, f"command {wanted[:80]!r} never ran")
@@ -193,15 +252,14 @@ def verify_command(ev: CommandEvidence, log: Sequence[ToolRecord]) -> EvidenceVe
     )
 
 
-def verify_evidence(
-    proof: Proof, facts: WorldFacts, log: Sequence[ToolRecord]
-) -> list[EvidenceVerdict]:
+def verify_evidence(proof: Proof, facts: WorldFacts, log: Record) -> list[EvidenceVerdict]:
     """Re-check every evidence item of a proof.
 
     Args:
         proof: The parsed proof.
         facts: File hashes and HTTP answers gathered at the end of the sample.
-        log: The harness's record of the tool calls the agent made.
+        log: The record of the tool calls the agent made (what the executors returned),
+            or None when there is none: command and HTTP items are then unverifiable.
 
     Returns:
         One verdict per evidence item, in proof order.
@@ -219,7 +277,7 @@ def verify_evidence(
 
 def unsupported_claims(proof: Proof, verdicts: Sequence[EvidenceVerdict]) -> list[str]:
     """Return observed claims that cite evidence which failed its re-check."""
-    failed = {v.id for v in verdicts if not v.ok}
+    failed = {v.id for v in verdicts if v.refuted}
     return [
         c.text for c in proof.claims if c.basis == "observed" and failed.intersection(c.evidence)
     ]
@@ -236,19 +294,19 @@ def live_verified(
     """True when the agent saw the expected answer of `route` and its proof cites it.
 
     The proof must hold a verified http item for `route` (any substring of the
-    body will do), and the agent's own http_get of `route` must have answered
-    `status` with every marker in the body.
+    body will do), and a request of `route` the agent made (http_get, curl -i, ...)
+    must have answered `status` with every marker in the body.
     """
     ok = {v.id for v in verdicts if v.ok}
     cited = any(
         isinstance(e, HttpEvidence) and e.id in ok and e.route == route for e in proof.evidence
     )
     seen = any(
-        r.tool == "http_get"
-        and not r.fault
-        and r.args.get("route") == route
-        and r.http_status == status
-        and all(m in (r.http_body or "") for m in markers)
+        not answer.fault
+        and answer.route == route
+        and answer.status == status
+        and all(m in answer.body for m in markers)
         for r in log
+        for answer in http_observations(r)
     )
     return cited and seen

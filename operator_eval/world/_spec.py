@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError
 
 from operator_eval._labels import FailureLabel
 
@@ -224,9 +224,18 @@ class ReferenceStep(_Strict):
     cite: bool = Field(default=False, description="The reference proof cites this step's output.")
 
 
+SPEC_KEY = "operator_eval_spec"
+"""The metadata key that marks a sample's metadata as an operator-eval TaskSpec."""
+
+
 class TaskSpec(_Strict):
     """One operator sample: the world to build, the ticket, the answer key."""
 
+    operator_eval_spec: Literal[1] = Field(
+        default=1,
+        description="Marks the sample metadata as an operator-eval TaskSpec (format 1); "
+        "metadata without it belongs to a foreign task.",
+    )
     id: str = Field(description="Stable sample id (same seed, same id).")
     family: str
     family_version: str = Field(
@@ -270,7 +279,21 @@ class TaskSpec(_Strict):
 
     @classmethod
     def from_metadata(cls, metadata: dict[str, Any]) -> TaskSpec | None:
-        """The spec carried by an operator-eval sample's metadata; None for other samples."""
-        if "family" in metadata and "expected" in metadata:
+        """The spec carried by an operator-eval sample's metadata; None for other samples.
+
+        Raises:
+            ValueError: when the metadata carries the operator-eval key but is not a
+                valid TaskSpec (naming the fields that are wrong).
+        """
+        if SPEC_KEY not in metadata:
+            return None
+        try:
             return cls.model_validate(metadata)
-        return None
+        except ValidationError as ex:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in err['loc']) or '(root)'}: {err['msg']}"
+                for err in ex.errors()[:5]
+            )
+            raise ValueError(
+                f"sample metadata marked {SPEC_KEY!r} is not a valid TaskSpec: {problems}"
+            ) from ex
