@@ -1,4 +1,4 @@
-"""`operator-eval`: schemas, side-by-side runs, summaries, routing, the board, preflight."""
+"""`operator-eval`: schemas, runs side by side, summaries, routing, the board, check-proof."""
 
 from __future__ import annotations
 
@@ -288,6 +288,15 @@ def build_parser() -> argparse.ArgumentParser:
         "a drafter+verifier row, then the board",
     )
     configure_demo(demo)
+
+    from operator_eval.scorers._cli import configure_parser as configure_check_proof
+
+    check_proof = sub.add_parser(
+        "check-proof",
+        help="verify any agent's proof from its workspace and trajectory "
+        "(exit 1 on an unsupported DONE)",
+    )
+    configure_check_proof(check_proof)
 
     from operator_eval.runtime._preflight import configure_parser, main_preflight
 

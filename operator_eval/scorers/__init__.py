@@ -2,10 +2,20 @@
 
 Importing this package never imports langchain or langgraph. The pure
 functions (parse_proof, verify_evidence, read_claimed_status, score_operator,
-...) need neither Inspect nor a sandbox: see examples/.
+expectation_checks, ...) need neither Inspect nor a sandbox; the scorers work for
+any agent, from Inspect's own record of what its tools ran: see
+examples/foreign_project/ and `operator-eval check-proof`.
 """
 
 from operator_eval._labels import FailureLabel
+from operator_eval.scorers._expect import (
+    Expectation,
+    ExpectCheck,
+    ExpectCommand,
+    ExpectFile,
+    ExpectHttp,
+    expectation_checks,
+)
 from operator_eval.scorers._operator import score_operator
 from operator_eval.scorers._proof import (
     Claim,
@@ -23,6 +33,11 @@ from operator_eval.scorers._reconciliation import (
     InvoiceEntry,
     Reconciliation,
 )
+from operator_eval.scorers._record import (
+    records_from_events,
+    records_from_messages,
+    records_from_openai,
+)
 from operator_eval.scorers._score import Check, OperatorResult, combine, diff_trees
 from operator_eval.scorers._scorers import (
     done_claim,
@@ -34,8 +49,10 @@ from operator_eval.scorers._scorers import (
     world_state,
 )
 from operator_eval.scorers._status import ClaimedStatus, read_claimed_status
-from operator_eval.scorers._transcript import ToolRecord
+from operator_eval.scorers._transcript import HttpObservation, ToolRecord, http_observations
 from operator_eval.scorers._verify import (
+    CommandFact,
+    CustomFact,
     EvidenceVerdict,
     FileFact,
     HttpFact,
@@ -50,14 +67,22 @@ __all__ = [
     "Claim",
     "ClaimedStatus",
     "CommandEvidence",
+    "CommandFact",
+    "CustomFact",
     "EvidenceRef",
     "EvidenceVerdict",
     "Exclusion",
+    "ExpectCheck",
+    "ExpectCommand",
+    "ExpectFile",
+    "ExpectHttp",
+    "Expectation",
     "FailureLabel",
     "FileEvidence",
     "FileFact",
     "HttpEvidence",
     "HttpFact",
+    "HttpObservation",
     "InvoiceEntry",
     "OperatorResult",
     "Proof",
@@ -68,6 +93,8 @@ __all__ = [
     "combine",
     "diff_trees",
     "done_claim",
+    "expectation_checks",
+    "http_observations",
     "operator_score",
     "parse_proof",
     "possible",
@@ -75,6 +102,9 @@ __all__ = [
     "proof_verified",
     "protected_inputs",
     "read_claimed_status",
+    "records_from_events",
+    "records_from_messages",
+    "records_from_openai",
     "score_operator",
     "total",
     "verify_evidence",

@@ -18,6 +18,7 @@ from typing import Any, Literal
 from inspect_ai.event import ModelEvent, ToolEvent
 from inspect_ai.model import ChatMessage, ChatMessageAssistant, ChatMessageTool
 
+from operator_eval import _keys
 from operator_eval.scorers._transcript import HARNESS_TOOLS, ToolRecord
 
 Source = Literal["inspect", "trajectory"]
@@ -164,3 +165,48 @@ def merge_records(
         seen.add(key)
         merged.append(record.model_copy(update={"seq": len(merged)}))
     return merged
+
+
+def records_from_inspect_log(
+    path: str, sample_id: str | None = None, epoch: int = 1
+) -> tuple[list[ToolRecord], str | None]:
+    """Tool records and the final message of one sample of an Inspect log (.eval or .json).
+
+    Args:
+        path: The log file.
+        sample_id: Which sample (needed when the log holds more than one).
+        epoch: Which epoch of it.
+
+    Raises:
+        ValueError: when the log cannot be read, or the sample is missing or ambiguous.
+    """
+    from inspect_ai.log import read_eval_log
+
+    try:
+        log = read_eval_log(path)
+    except Exception as ex:  # any corrupt or foreign file must end as one clear error
+        raise ValueError(
+            f"{path}: not a readable Inspect log: {ex.__class__.__name__}: {ex}"
+        ) from ex
+    samples = log.samples or []
+    ids = sorted({f"{s.id}:{s.epoch}" for s in samples})
+    if sample_id is None:
+        if len(samples) != 1:
+            raise ValueError(
+                f"{path} holds {len(samples)} samples; name one with --sample ID[:EPOCH] "
+                f"(one of: {', '.join(ids[:20]) or 'none'})"
+            )
+        sample = samples[0]
+    else:
+        found = [s for s in samples if str(s.id) == sample_id and s.epoch == epoch]
+        if not found:
+            raise ValueError(
+                f"{path}: no sample {sample_id}:{epoch} (samples: {', '.join(ids[:20])})"
+            )
+        sample = found[0]
+    store = sample.store or {}
+    harness = [ToolRecord.model_validate(r) for r in store.get(_keys.TOOL_LOG, [])]
+    own = bool(harness) or bool(store.get(_keys.REVIEW_TOOL_LOG))
+    others = records_from_events(sample.events) + records_from_messages(sample.messages)
+    final = sample.output.completion if sample.output else None
+    return merge_records(harness, others, own_tools_logged=own), final

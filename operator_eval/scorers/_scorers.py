@@ -42,7 +42,12 @@ from operator_eval.scorers._proof import ProofParse
 from operator_eval.scorers._reconciliation import cited_paths
 from operator_eval.scorers._score import MAX_POINTS, Check, OperatorResult, check_protected
 from operator_eval.scorers._status import ClaimedStatus, read_claimed_status
-from operator_eval.scorers._verify import EvidenceVerdict, WorldFacts, verify_evidence
+from operator_eval.scorers._verify import (
+    EvidenceVerdict,
+    WorldFacts,
+    evidence_problems,
+    verify_evidence,
+)
 from operator_eval.scorers._world import world_checks
 from operator_eval.world._spec import TaskSpec
 
@@ -93,19 +98,6 @@ async def _proof_and_facts(
 
 def _verdicts_meta(verdicts: Sequence[EvidenceVerdict]) -> list[dict[str, object]]:
     return [v.model_dump(mode="json") for v in verdicts]
-
-
-def evidence_problems(verdicts: Sequence[EvidenceVerdict]) -> list[str]:
-    """Why the evidence does not support a claim: refuted items, or none that verified."""
-    refuted = [f"{v.id}: {v.reason}" for v in verdicts if v.refuted]
-    if refuted:
-        return refuted
-    if not any(v.ok for v in verdicts):
-        unverifiable = [v for v in verdicts if not v.ok]
-        if unverifiable:
-            return [f"no evidence item could be verified ({unverifiable[0].reason})"]
-        return ["the proof cites no evidence"]
-    return []
 
 
 @scorer(metrics=[mean()])

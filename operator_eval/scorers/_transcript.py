@@ -127,15 +127,25 @@ def _route_of(url: str) -> str | None:
     return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
-def _answer(output: str, status_line: re.Pattern[str]) -> tuple[int, str] | None:
-    """The last status line of `output` and the body after its header block."""
+def _answer(
+    output: str, status_line: re.Pattern[str], headers_optional: bool = False
+) -> tuple[int, str] | None:
+    """The last status line of `output` and the body after its header block.
+
+    Args:
+        output: What the tool returned.
+        status_line: The status lines it may show.
+        headers_optional: A tool's own `HTTP 200` line may be followed by the body at once.
+    """
     found = list(status_line.finditer(output))
     if not found:
         return None
     last = found[-1]
     rest = output[last.end() :].replace("\r\n", "\n")
     _, blank, body = rest.partition("\n\n")
-    return int(last.group(1)), body if blank else ""
+    if not blank and headers_optional:
+        body = rest.removeprefix("\n")
+    return int(last.group(1)), body if blank or headers_optional else ""
 
 
 def _curl_url(command: str) -> str | None:
@@ -175,8 +185,8 @@ def http_observations(record: ToolRecord) -> list[HttpObservation]:
     - a plain `curl -i URL` run by any shell tool (one URL, no pipes, redirections,
       sequencing or substitutions, so the output is curl's alone): the last status line
       and the body after it.
-    - any other tool called with a `url` argument whose output shows a status line
-      (`HTTP/1.1 200`, `HTTP 200`, `Status: 200`) and the body after the headers.
+    - any other tool called with a `url` (or `route`) argument whose output shows a
+      status line (`HTTP/1.1 200`, `HTTP 200`, `Status: 200`) and the body after it.
     """
     fault = record.fault
     if record.tool == "http_get" and record.http_status is not None:
@@ -188,16 +198,18 @@ def http_observations(record: ToolRecord) -> list[HttpObservation]:
                 )
             ]
         return []
-    command = command_text(record)
-    if command is not None:
-        url = _curl_url(command)
-        pattern = _STATUS_LINE
+    url, route_arg = record.args.get("url"), record.args.get("route")
+    if isinstance(url, str) or isinstance(route_arg, str):
+        # A fetch tool: its executor wrote the status line itself.
+        route = _route_of(url) if isinstance(url, str) else None
+        if isinstance(route_arg, str) and route_arg.startswith("/"):
+            route = route_arg
+        answer = _answer(record.output, _TOOL_STATUS_LINE, headers_optional=True)
     else:
-        value = record.args.get("url")
-        url = value if isinstance(value, str) else None
-        pattern = _TOOL_STATUS_LINE
-    route = _route_of(url) if url else None
-    answer = _answer(record.output, pattern) if route else None
+        command = command_text(record)
+        curl_url = _curl_url(command) if command is not None else None
+        route = _route_of(curl_url) if curl_url else None
+        answer = _answer(record.output, _STATUS_LINE)
     if route is None or answer is None:
         return []
     return [HttpObservation(route=route, status=answer[0], body=answer[1], fault=fault)]

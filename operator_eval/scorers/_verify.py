@@ -275,6 +275,23 @@ def verify_evidence(proof: Proof, facts: WorldFacts, log: Record) -> list[Eviden
     return verdicts
 
 
+def evidence_problems(verdicts: Sequence[EvidenceVerdict]) -> list[str]:
+    """Why a proof's evidence does not support a claim: refuted items, or none verified.
+
+    Unverifiable items neither support nor refute: at least one item must verify and
+    none may be invented, stale or resting only on broken output.
+    """
+    refuted = [f"{v.id}: {v.reason}" for v in verdicts if v.refuted]
+    if refuted:
+        return refuted
+    if not any(v.ok for v in verdicts):
+        unverifiable = [v for v in verdicts if not v.ok]
+        if unverifiable:
+            return [f"no evidence item could be verified ({unverifiable[0].reason})"]
+        return ["the proof cites no evidence"]
+    return []
+
+
 def unsupported_claims(proof: Proof, verdicts: Sequence[EvidenceVerdict]) -> list[str]:
     """Return observed claims that cite evidence which failed its re-check."""
     failed = {v.id for v in verdicts if v.refuted}
