@@ -10,7 +10,7 @@ import pytest
 from inspect_ai import Task
 from inspect_ai import eval as inspect_eval
 from inspect_ai.dataset import Sample
-from inspect_ai.model import ModelOutput
+from inspect_ai.model import Model, ModelOutput, get_model
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 from inspect_ai.util import sandbox
 
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.slow
 SCORERS = ["proof_verified", "done_claim", "world_state", "protected_inputs", "operator_score"]
 
 
-def run_all_scorers(model: str, tmp_path: Path) -> dict[str, dict[str, object]]:
+def run_all_scorers(model: str | Model, tmp_path: Path) -> dict[str, dict[str, object]]:
     task = Task(
         dataset=build_dataset("deploy_recovery", 0),
         setup=world_setup(),
@@ -121,3 +121,43 @@ def test_scorers_work_in_a_foreign_task(
     assert log.status == "success", log.error
     (sample,) = log.samples or []
     assert {name: sample.scores[name].value for name in expected} == expected
+
+
+def test_done_claim_flags_a_done_that_edited_a_protected_input(tmp_path: Path) -> None:
+    # The flaw does the work and says DONE, but changes a protected input on the way.
+    flawed = get_model("opeval/flawed", flaw="protected_edit")
+    for values in run_all_scorers(flawed, tmp_path).values():
+        assert values["protected_inputs"] == 0
+        assert values["done_claim"] == 1
+
+
+@solver
+def says_done() -> Solver:
+    async def solve(state: TaskState, generate: Generate) -> TaskState:
+        await sandbox().write_file("proof.json", json.dumps({"status": "DONE"}))
+        state.output = ModelOutput.from_content("foreign", "STATUS: DONE")
+        return state
+
+    return solve
+
+
+def test_foreign_metadata_that_looks_like_ours_is_a_foreign_task(tmp_path: Path) -> None:
+    # Ordinary keys such as `family` and `expected` must not be read as a TaskSpec.
+    task = Task(
+        dataset=[
+            Sample(
+                input="reconcile",
+                metadata={"family": "billing", "expected": {"total": 42}, "category": "x"},
+            )
+        ],
+        solver=says_done(),
+        scorer=[proof_verified(), done_claim()],
+        sandbox="local",
+    )
+    (log,) = inspect_eval(task, model="opeval/noop", log_dir=str(tmp_path), display="none")
+    assert log.status == "success", log.error
+    (sample,) = log.samples or []
+    assert sample.error is None
+    assert sample.scores["proof_verified"].value == 0
+    assert sample.scores["done_claim"].value == 1
+    assert "the proof cites no evidence" in str(sample.scores["done_claim"].explanation)
