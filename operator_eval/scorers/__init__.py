@@ -49,6 +49,7 @@ from operator_eval.scorers._scorers import (
     world_state,
 )
 from operator_eval.scorers._status import ClaimedStatus, read_claimed_status
+from operator_eval.scorers._trajectory import TrajectoryVerdict, gather_facts, verify_trajectory
 from operator_eval.scorers._transcript import HttpObservation, ToolRecord, http_observations
 from operator_eval.scorers._verify import (
     CommandFact,
@@ -89,11 +90,13 @@ __all__ = [
     "ProofParse",
     "Reconciliation",
     "ToolRecord",
+    "TrajectoryVerdict",
     "WorldFacts",
     "combine",
     "diff_trees",
     "done_claim",
     "expectation_checks",
+    "gather_facts",
     "http_observations",
     "operator_score",
     "parse_proof",
@@ -108,6 +111,7 @@ __all__ = [
     "score_operator",
     "total",
     "verify_evidence",
+    "verify_trajectory",
     "workspace_path",
     "world_checks",
     "world_state",
