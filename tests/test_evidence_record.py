@@ -82,6 +82,8 @@ def test_command_text_reads_the_argument_that_holds_the_command(
         "bash -c './build.sh'",
         'sh -lc "./build.sh"',
         "bash --login -c ./build.sh",
+        "cd /tmp/ws && ./build.sh",
+        "bash -c 'cd \"my app\" && cd sub &&  ./build.sh'",
         "  ./build.sh\n",
     ],
 )
@@ -95,6 +97,13 @@ def test_a_command_cited_plainly_matches_it_run_in_a_shell_wrapper(ran: str) -> 
 
 def test_a_cited_wrapper_matches_the_plain_command_run() -> None:
     assert normalize_command("bash -c 'cat   dist/BUILD_INFO'") == "cat dist/BUILD_INFO"
+
+
+@pytest.mark.parametrize(
+    "ran", ["cd $(echo x) && ./build.sh", "cd x; ./build.sh", "echo built && ./build.sh"]
+)
+def test_only_a_plain_cd_prefix_is_dropped(ran: str) -> None:
+    assert normalize_command(ran) != "./build.sh"
 
 
 def test_a_command_that_never_ran_is_invented_in_any_tools_record() -> None:

@@ -99,12 +99,20 @@ def unwrap_shell(text: str) -> str:
     return stripped
 
 
-def normalize_command(text: str) -> str:
-    """A command as compared with a proof's: a `bash -c` wrapper removed, whitespace collapsed.
+_CD_PREFIX = re.compile(r"^cd\s+(?:'[^']*'|\"[^\"]*\"|[^\s;&|<>`$'\"]+)\s*&&\s*")
 
-    `bash -c './build.sh'`, `sh -lc "./build.sh"` and `./build.sh` are the same command.
+
+def normalize_command(text: str) -> str:
+    """A command as compared with a proof's: wrapper and `cd DIR &&` removed, spaces collapsed.
+
+    `bash -c './build.sh'`, `sh -lc "./build.sh"`, `cd app && ./build.sh` and
+    `./build.sh` are the same command (`cd` prints nothing, so the output is the
+    command's alone).
     """
-    return " ".join(unwrap_shell(text).split())
+    script = unwrap_shell(text)
+    while (found := _CD_PREFIX.match(script)) is not None:
+        script = script[found.end() :]
+    return " ".join(script.split())
 
 
 def command_text(record: ToolRecord) -> str | None:
