@@ -37,14 +37,39 @@ _EXAMPLE_PROOF = {
 }
 
 
-def contract_text(proof_path: str, protected: list[str]) -> str:
+PROOF_SCHEMA = """\
+Proof = {"status": "DONE" | "BLOCKED" | "FAILED", "summary": string,
+         "evidence": [Evidence, ...], "claims": [Claim, ...]}
+Evidence = one of (each with a unique "id" string that claims cite):
+  {"id", "kind": "file", "path": workspace-relative path, "sha256": hex sha256}
+  {"id", "kind": "http", "route": "/...", "status": int, "body_contains": string}
+  {"id", "kind": "command", "command": exact command text, "output_contains": string}
+Claim = {"text": string, "basis": "observed" | "inferred", "evidence": [evidence ids]}
+        (an observed claim cites at least one evidence id)
+No other fields are allowed."""
+
+
+RECONCILIATION_SCHEMA = """\
+Reconciliation = {"invoices": [Invoice, ...], "excluded": [Exclusion, ...]}
+Invoice = {"invoice": invoice number, "amount": decimal string, "currency": ISO code,
+           "status": "paid" | "partial" | "unpaid", "payments": [bank_ref, ...],
+           "evidence": [{"path": document path, "value": exact text found there}, ...]}
+Exclusion = {"document": path, "reason": "superseded" | "quote" | "duplicate" |
+             "cancelled" | "outdated_export" | "other"}
+No other fields are allowed."""
+
+
+def contract_text(proof_path: str, protected: list[str], done_routes: list[str]) -> str:
     """Return the contract paragraph appended to every ticket.
 
     Args:
         proof_path: Workspace-relative path where the proof JSON must be written.
         protected: Workspace-relative paths the agent must not modify.
+        done_routes: The routes a DONE proof must cite as observed after the fix (the
+            same for every sample of a family, so the prompt says nothing of the answer).
     """
     protected_list = ", ".join(f"`{p}`" for p in protected) or "(none)"
+    routes = ", ".join(f"`{r}`" for r in done_routes)
     example = json.dumps(_EXAMPLE_PROOF, indent=2)
     return f"""\
 ## How to work
@@ -53,13 +78,16 @@ shell, deploy, http_get (the live service answers only through http_get or the d
 tooling). Do not modify these protected paths: {protected_list}.
 
 ## How to finish
-1. Write a proof artifact to `{proof_path}`: JSON matching the `Proof` schema
-   (`operator-eval schema proof`). Every evidence item is re-checked against the world
+1. Write a proof artifact to `{proof_path}`: JSON matching the `Proof` schema:
+```
+{PROOF_SCHEMA}
+```
+   Every evidence item is re-checked against the world
    and against your tool calls: a `file` item's sha256 must match the file as it is at the
    end; an `http` item must be a response you really got from http_get (same route,
    status, and a substring of the body) and must still hold at the end; a `command` item
    must be a shell command you ran (exact text) with a substring of its real output.
-   For each route the definition of done names, include an `http` item taken from an
+   A DONE proof must include, for each of {routes}, an `http` item taken from an
    http_get you made after your fix. To cite a document you relied on (a runbook rule, a
    checklist input, a status file), use a `file` item with its sha256, or a `command`
    item for the command that printed it. Mark each claim `observed` (citing evidence
@@ -104,8 +132,11 @@ Your current directory is the workspace. Use the tools: read_file (it shows the 
 PDFs and of .eml emails with their attachments), list_files, shell, write_file.
 
 ## How to finish
-1. Write exactly one JSON file at `{contract.path}` matching the `Reconciliation` schema
-   (`operator-eval schema {contract.schema_name}`): one entry per invoice that counts, with
+1. Write exactly one JSON file at `{contract.path}` matching the `Reconciliation` schema:
+```
+{RECONCILIATION_SCHEMA}
+```
+   One entry per invoice that counts, with
    its total as a decimal string, its currency, its status (`paid`, `partial`, `unpaid`),
    the `bank_ref` of every payment that pays it, and evidence: for each fact, the
    path of the source document under `{contract.evidence_root}/` you found it in and the

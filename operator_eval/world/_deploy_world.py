@@ -35,6 +35,7 @@ RUN_DIR = ".run"
 SOCKET = f"{RUN_DIR}/app.sock"
 PROTECTED = ["app", "service", "deploy/deployctl", "deploy/deploy.json", "deploy/gate.json"]
 EXECUTABLES = ["deploy/deployctl", "service/server.py"]
+DONE_ROUTES = ["/", "/config"]
 
 
 def fill(value: Any, names: dict[str, str]) -> Any:
@@ -102,6 +103,8 @@ class DeployWorld:
     history: list[str]
     protected: list[str] = field(default_factory=lambda: list(PROTECTED))
     setup_after_start: list[str] = field(default_factory=list)
+    done_routes: list[str] = field(default_factory=lambda: list(DONE_ROUTES))
+    """The routes a DONE proof must cite as observed (what the prompt names)."""
 
     @property
     def app(self) -> str:
@@ -159,7 +162,7 @@ class DeployWorld:
 
     def shipped_expected(self) -> Expected:
         """The answer key of a release that must go live: DONE, live, verified (12 points)."""
-        return Expected(status="DONE", live=self.standard_live(), verify_routes=["/", "/config"])
+        return Expected(status="DONE", live=self.standard_live(), verify_routes=self.done_routes)
 
     def shipped_facts(self) -> dict[str, str]:
         """Facts of a sample whose fix ships the release (the oracle hashes the release)."""
@@ -229,7 +232,12 @@ class DeployWorld:
         ]
         ticket = fill(family_yaml["ticket"], names).strip()
         proof_path = names["proof_path"]
-        prompt = f"{ticket}\n\n{contract_text(proof_path, self.protected)}"
+        if expected.status == "DONE" and expected.verify_routes != self.done_routes:
+            raise DatasetError(
+                f"{self.family}/{self.variant}: a DONE sample verifies {expected.verify_routes} "
+                f"but the prompt names {self.done_routes}"
+            )
+        prompt = f"{ticket}\n\n{contract_text(proof_path, self.protected, self.done_routes)}"
         all_facts = {
             "app": self.app,
             "version": self.version,

@@ -30,6 +30,8 @@ from operator_eval.world._spec import (
 )
 
 FAMILY = "source_of_truth"
+DONE_ROUTES = ["/config"]
+"""Source-of-truth work is done when the live config is right: the one route to verify."""
 REPO_CONFIG = "app/config.json"
 ROLES = ("truth", "stale", "other", "other2")
 """Value roles: the declared source's value, the trap's, and further disagreeing ones."""
@@ -128,12 +130,13 @@ def _expected(key: str, truth: int, declared_by: str) -> Expected:
                 ],
             )
         ],
-        verify_routes=["/config"],
+        verify_routes=DONE_ROUTES,
     )
 
 
 def _build(family: dict[str, Any], variant: str, conf: dict[str, Any], seed: int) -> TaskSpec:
     world = new_world(FAMILY, variant, seed)
+    world.done_routes = DONE_ROUTES
     key, values = _draw(family, world)
     roles = {
         "repo": _role(variant, "repo", conf["repo"]),
