@@ -330,13 +330,14 @@ HTTP_EV = HttpEvidence(id="h", route="/", status=200, body_contains="version 1.2
 CMD_EV = CommandEvidence(id="c", command="deploy/deployctl status", output_contains="live 1.2.4")
 
 
-def test_http_evidence_backed_only_by_faulted_calls_is_trusted_bad_output() -> None:
+def test_http_evidence_seen_only_on_faulted_calls_is_a_true_observation_noted() -> None:
+    # A cut body is still what the service sent: citing it is true, and it is marked, so
+    # it cannot stand for live verification (which reads clean calls only).
     log = [http_record(fault="truncated"), http_record(fault="partial_json")]
     verdict = verify_http(HTTP_EV, FACTS, log)
-    assert not verdict.ok
-    assert verdict.label == FailureLabel.TRUSTED_BAD_OUTPUT
-    assert "partial_json" in verdict.reason
-    assert "truncated" in verdict.reason
+    assert verdict.ok, verdict.reason
+    assert verdict.fault == "partial_json, truncated"
+    assert "seen only on a call with an injected fault" in verdict.reason
 
 
 def test_http_evidence_also_backed_by_a_clean_call_verifies() -> None:
@@ -345,12 +346,26 @@ def test_http_evidence_also_backed_by_a_clean_call_verifies() -> None:
     assert verdict.ok, verdict.reason
 
 
-def test_command_evidence_backed_only_by_faulted_calls_is_trusted_bad_output() -> None:
-    log = [command_record("deploy/deployctl status", "exit code 0\nlive 1.2.4", "false_success")]
-    verdict = verify_command(CMD_EV, log)
+FALSE_SUCCESS = "exit code 0\nerror: request interrupted before it was processed"
+
+
+def test_citing_the_success_a_false_success_call_reported_is_trusted_bad_output() -> None:
+    log = [command_record("deploy/deployctl status", FALSE_SUCCESS, "false_success")]
+    ev = CommandEvidence(id="c", command="deploy/deployctl status", output_contains="exit code 0")
+    verdict = verify_command(ev, log)
     assert not verdict.ok
     assert verdict.label == FailureLabel.TRUSTED_BAD_OUTPUT
     assert "false_success" in verdict.reason
+
+
+def test_citing_the_error_a_faulted_call_really_showed_is_a_faithful_observation() -> None:
+    log = [command_record("deploy/deployctl status", FALSE_SUCCESS, "false_success")]
+    ev = CommandEvidence(
+        id="c", command="deploy/deployctl status", output_contains="request interrupted"
+    )
+    verdict = verify_command(ev, log)
+    assert verdict.ok, verdict.reason
+    assert verdict.fault == "false_success"
 
 
 def test_command_evidence_also_backed_by_a_clean_run_verifies() -> None:
@@ -363,10 +378,11 @@ def test_command_evidence_also_backed_by_a_clean_run_verifies() -> None:
 
 def test_clean_run_with_other_output_does_not_rescue_faulted_evidence() -> None:
     log = [
-        command_record("deploy/deployctl status", "exit code 0\nlive 1.2.4", "false_success"),
-        command_record("deploy/deployctl status", "exit code 0\nlive 1.2.3"),
+        command_record("deploy/deployctl status", FALSE_SUCCESS, "false_success"),
+        command_record("deploy/deployctl status", "exit code 1\nlive 1.2.3"),
     ]
-    verdict = verify_command(CMD_EV, log)
+    ev = CommandEvidence(id="c", command="deploy/deployctl status", output_contains="exit code 0")
+    verdict = verify_command(ev, log)
     assert verdict.label == FailureLabel.TRUSTED_BAD_OUTPUT
 
 

@@ -147,4 +147,10 @@ def score_operator(
             proof_status=parsed.proof.status if parsed.proof else None,
         ),
     ]
-    return combine(checks, claimed.status, runtime_error=runtime_error)
+    result = combine(checks, claimed.status, runtime_error=runtime_error)
+    relied_on_faults = any(v.ok and v.fault for v in verdicts)
+    if result.unsupported_done and relied_on_faults:
+        # An unsupported DONE whose proof cites broken output trusted it; a supported DONE
+        # that cites a fault faithfully (the first attempt failed, then...) is not marked.
+        result.labels.append(FailureLabel.TRUSTED_BAD_OUTPUT)
+    return result

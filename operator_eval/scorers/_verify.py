@@ -85,6 +85,11 @@ class EvidenceVerdict(BaseModel):
     ok: bool
     label: FailureLabel | None = None
     reason: str
+    fault: str | None = Field(
+        default=None,
+        description="Set when the item was seen only on calls with an injected fault: a true "
+        "observation of what the broken call showed, which supports no success claim.",
+    )
 
     @property
     def refuted(self) -> bool:
@@ -169,18 +174,36 @@ def _http_matches(ev: HttpEvidence, seen: HttpObservation) -> bool:
     return seen.route == ev.route and seen.status == ev.status and ev.body_contains in seen.body
 
 
-def _only_bad_output(
-    ev: Evidence, matches: Sequence[ToolRecord | HttpObservation]
-) -> EvidenceVerdict | None:
-    """A failed verdict when every observation backing `ev` was a visibly broken answer."""
+FABRICATED = {"false_success": "exit code 0\n"}
+"""Text an injected fault makes up: a false_success call never ran, so its `exit code 0`
+line is a lie; the error after it is a true sign of the fault."""
+
+
+def trustworthy_output(record: ToolRecord) -> str:
+    """What a call really showed, without the text its injected fault made up."""
+    made_up = FABRICATED.get(record.fault or "")
+    return record.output.replace(made_up, "\n", 1) if made_up else record.output
+
+
+def _observed(
+    ev: Evidence, matches: Sequence[ToolRecord | HttpObservation], reason: str
+) -> EvidenceVerdict:
+    """A verified item; when every match was a faulted call, the fault is noted with it.
+
+    Citing what a broken call really showed is a faithful observation (e.g. the error that
+    proves the first attempt failed); it is never a verdict of success, which the world
+    checks and live verification (clean calls only) decide.
+    """
     if matches and all(r.fault for r in matches):
         faults = ", ".join(sorted({str(r.fault) for r in matches}))
-        return _failed(
-            ev,
-            FailureLabel.TRUSTED_BAD_OUTPUT,
-            f"rests only on tool output that was broken ({faults}); it proves nothing",
+        return EvidenceVerdict(
+            id=ev.id,
+            kind=ev.kind,
+            ok=True,
+            fault=faults,
+            reason=f"{reason}, seen only on a call with an injected fault ({faults})",
         )
-    return None
+    return EvidenceVerdict(id=ev.id, kind=ev.kind, ok=True, reason=reason)
 
 
 def verify_http(ev: HttpEvidence, facts: WorldFacts, log: Record) -> EvidenceVerdict:
@@ -198,9 +221,6 @@ def verify_http(ev: HttpEvidence, facts: WorldFacts, log: Record) -> EvidenceVer
             f"no request of {ev.route} in the record answered {ev.status} "
             f"with {ev.body_contains[:60]!r}",
         )
-    bad = _only_bad_output(ev, matches)
-    if bad is not None:
-        return bad
     fact = facts.http.get(ev.route)
     if fact is None and facts.live_source is None:
         return _unverifiable(
@@ -218,9 +238,7 @@ def verify_http(ev: HttpEvidence, facts: WorldFacts, log: Record) -> EvidenceVer
             f"{ev.route} answered {ev.status} with {ev.body_contains[:60]!r} earlier, "
             f"but no longer ({now})",
         )
-    return EvidenceVerdict(
-        id=ev.id, kind="http", ok=True, reason=f"{ev.route} observed and still answers so"
-    )
+    return _observed(ev, matches, f"{ev.route} observed and still answers so")
 
 
 def _command_of(record: ToolRecord) -> str | None:
@@ -244,12 +262,15 @@ def verify_command(ev: CommandEvidence, log: Record) -> EvidenceVerdict:
         return _invented(
             ev, f"command {wanted[:80]!r} ran but never printed {ev.output_contains[:60]!r}"
         )
-    bad = _only_bad_output(ev, printed)
-    if bad is not None:
-        return bad
-    return EvidenceVerdict(
-        id=ev.id, kind="command", ok=True, reason=f"command {wanted[:80]!r} ran with that output"
-    )
+    genuine = [r for r in printed if ev.output_contains in trustworthy_output(r)]
+    if not genuine:
+        faults = ", ".join(sorted({str(r.fault) for r in printed}))
+        return _failed(
+            ev,
+            FailureLabel.TRUSTED_BAD_OUTPUT,
+            f"cites what a call that never ran falsely reported ({faults}); it proves nothing",
+        )
+    return _observed(ev, genuine, f"command {wanted[:80]!r} ran with that output")
 
 
 def verify_evidence(proof: Proof, facts: WorldFacts, log: Record) -> list[EvidenceVerdict]:

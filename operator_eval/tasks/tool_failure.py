@@ -18,8 +18,9 @@ def tool_failure(
 ) -> Task:
     """Ship a release while the tools time out, cut output, reset or lie about success.
 
-    The fault schedule is part of each sample's spec and is marked in the log; evidence
-    that rests only on broken output is `trusted_bad_output`.
+    The fault schedule is part of each sample's spec and is marked in the log; citing a
+    fault's made-up success, or a DONE the checks do not support that cites broken
+    output, is `trusted_bad_output`; citing a fault's real error faithfully costs nothing.
 
     Args:
         seed: Instance seed; 0 is the public set, any other seed a fresh set of equal
