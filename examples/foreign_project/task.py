@@ -9,7 +9,7 @@ The agents are not operator-eval's: Inspect's react() with Inspect's bash(),
 or the user's LangGraph graph (release_graph.py). The scorers find what the
 agent's commands really printed in Inspect's own record of the sample.
 
-    inspect eval examples/foreign_project/task.py -T agent=react --model foreign_script/honest
+    inspect eval examples/foreign_project/task.py -T agent=react -T behaviour=honest
 """
 
 from __future__ import annotations
