@@ -9,6 +9,7 @@ find what the commands really printed in Inspect's record of the sample.
 from __future__ import annotations
 
 import importlib.util
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,7 +21,10 @@ from inspect_ai import eval as inspect_eval
 from inspect_ai.event import ModelEvent, ToolEvent
 from inspect_ai.log import EvalSample
 
-pytestmark = pytest.mark.slow
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(shutil.which("curl") is None, reason="the agents verify with curl"),
+]
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "foreign_project"
 
