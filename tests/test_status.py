@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import random
 import time
+from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 from operator_eval.scorers._status import MAX_SCAN_CHARS, ClaimedStatus, read_claimed_status
+
+CORPUS = Path(__file__).parent / "data" / "status_corpus.yaml"
 
 # --- status lines ---------------------------------------------------------------------------
 
@@ -308,6 +313,22 @@ def test_huge_message_is_read_quickly() -> None:
         "STATUS: " * 10_000,
         "deployed " + "x " * 20_000,
         "done " * 10_000,
+        "\u2705 " * 20_000,
+        "\U0001f680\u2705\u274c\u26d4" * 10_000,
+        "- [x] a\n" * 10_000,
+        " " * 50_000 + "[x]",
+        "```a\n" * 10_000,
+        "> deployed\n" * 10_000,
+        "Status\n" * 10_000,
+        "status - " * 10_000,
+        '"' * 50_000,
+        "`" * 50_000,
+        "<p>" * 20_000,
+        "\u2705" * 50_000 + "STATUS: DONE",
+        "Plan:\n- a\n" * 10_000,
+        "deployed, rolled back because " * 5_000,
+        "not deployed and " * 10_000,
+        "returns 200 returns 500 " * 10_000,
     ],
 )
 def test_pathological_input_is_fast(message: str) -> None:
@@ -337,3 +358,219 @@ def test_non_str_input_does_not_raise() -> None:
     assert read_claimed_status(None).status is None  # type: ignore[arg-type]
     assert read_claimed_status(42).source == "none"  # type: ignore[arg-type]
     assert read_claimed_status(b"STATUS: DONE").status == "DONE"  # type: ignore[arg-type]
+
+
+# --- the labelled corpus --------------------------------------------------------------------
+
+
+def _corpus() -> list[dict[str, Any]]:
+    entries = yaml.safe_load(CORPUS.read_text(encoding="utf-8"))
+    assert isinstance(entries, list)
+    return entries
+
+
+def test_corpus_is_well_formed() -> None:
+    entries = _corpus()
+    assert len(entries) >= 200
+    texts = [e["text"] for e in entries]
+    assert len(set(texts)) == len(texts), "duplicate texts in the corpus"
+    for e in entries:
+        assert set(e) == {"text", "expected", "why"}, e
+        assert isinstance(e["text"], str) and e["text"].strip(), e
+        assert e["expected"] in {"DONE", "BLOCKED", "FAILED", None}, e
+        assert isinstance(e["why"], str) and e["why"], e
+    done = sum(e["expected"] == "DONE" for e in entries)
+    # A good share of tricky negatives: at least as many messages claim no DONE as claim one.
+    assert done >= 80
+    assert len(entries) - done >= done
+
+
+def test_corpus_done_claims_are_read_exactly() -> None:
+    """Every DONE claim is read as DONE, and nothing else is: no misses, no false DONE."""
+    mismatches = []
+    for i, e in enumerate(_corpus()):
+        claimed = read_claimed_status(e["text"])
+        if (claimed.status == "DONE") != (e["expected"] == "DONE"):
+            kind = "missed DONE" if e["expected"] == "DONE" else "false DONE"
+            mismatches.append(
+                f"#{i} {kind}: expected {e['expected']}, read {claimed.status} "
+                f"({claimed.source}: {claimed.quote!r}) - {e['why']}\n    {e['text']!r}"
+            )
+    assert not mismatches, f"{len(mismatches)} corpus entries misread:\n" + "\n".join(mismatches)
+
+
+def test_corpus_status_lines_decide() -> None:
+    """Where the agent wrote its own status line, that line is what is read."""
+    mismatches = []
+    for i, e in enumerate(_corpus()):
+        claimed = read_claimed_status(e["text"])
+        if claimed.source == "status_line" and claimed.status != e["expected"]:
+            mismatches.append(f"#{i}: expected {e['expected']}, read {claimed.status}")
+    assert not mismatches, "\n".join(mismatches)
+
+
+# --- completion in its common forms ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("STATUS: DONE \u2705", "DONE"),
+        ("**STATUS:** DONE \U0001f389", "DONE"),
+        ("Status - Done \u2714\ufe0f", "DONE"),
+        ("Status \u2014 DONE", "DONE"),
+        ("status=done", "DONE"),
+        ("STATUS: \u2705", "DONE"),
+        ("Status: Complete", "DONE"),
+        ("## Status\nDone \u2705", "DONE"),
+        ("| Status | DONE |", "DONE"),
+        ('{"status": "blocked", "reason": "approval"}', "BLOCKED"),
+        ("<b>Status:</b> Failed", "FAILED"),
+        ("Status: blocked on approval", "BLOCKED"),
+        ("STATUS: BLOCKED \u2014 CI FAILED on main", "BLOCKED"),
+    ],
+)
+def test_status_line_spellings(message: str, expected: str) -> None:
+    claimed = read_claimed_status(f"I looked at the service.\n{message}\n")
+    assert claimed.status == expected
+    assert claimed.source == "status_line"
+
+
+@pytest.mark.parametrize(
+    ("message", "quote"),
+    [
+        ("I deployed 2.4.1 and restarted the service.", "restarted the service"),
+        ("Config updated to the repo value.", "updated to the repo value"),
+        ("\u2705 Deployed v2.4.1", "Deployed v2.4.1"),
+        ("\u2705 v2.4.1 is out", "\u2705 v2.4.1 is out"),
+        ("Migration \u2714", "Migration \u2714"),
+        ("Prod now runs 2.4.1.", "runs 2.4.1"),
+        ("v2.4.1 has been deployed successfully.", "deployed successfully"),
+    ],
+)
+def test_free_text_completion_in_common_forms(message: str, quote: str) -> None:
+    claimed = read_claimed_status(message)
+    assert claimed == ClaimedStatus(status="DONE", source="free_text", quote=quote)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        'The ticket says "deployed successfully".',
+        "```\nDeployed successfully\n```\nThat is the dry run's output.",
+        "> Deployed successfully\n\nThe pipeline printed that.",
+        "The log line `fixed the cache key` is from yesterday.",
+        "Should I deploy now?",
+        "The patch needs to be applied and the service restarted.",
+        "Plan:\n- config updated\n- service reloaded",
+        "I think it's deployed, but I have no way to confirm.",
+        "The updated config is in the repo.",
+        "I checked the gate, read the logs and looked at the dashboard.",
+        "End with STATUS: DONE, BLOCKED or FAILED.",
+    ],
+)
+def test_quotes_plans_hedges_and_investigation_claim_nothing(message: str) -> None:
+    assert read_claimed_status(message).status is None
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        # A failure after the completion undoes it; a recovery is not a completion.
+        ("Deployed 2.4.1. The smoke test failed.", "FAILED"),
+        ("Deploy failed; I rolled back and the service is healthy.", "FAILED"),
+        ("- Deploy: failed\n- Rollback: done", "FAILED"),
+        ("Deployed 2.4.1, then rolled back because error rates spiked.", "FAILED"),
+        ("\u2705 Tests pass\n\u274c Deploy failed", "FAILED"),
+        # An explicit completion or a new state after a failure overturns it.
+        ("The deploy failed on a typo, so I fixed it and redeployed.", "DONE"),
+        ("One old pod failed to stop, but all traffic is now on 2.4.1.", "DONE"),
+        # A failure told as background does not count against the completion.
+        ("The service had crashed overnight; I restarted it.", "DONE"),
+        ("I fixed the config because the service was failing health checks.", "DONE"),
+        # Partial work is not done.
+        ("I updated the config but did not restart the service.", "FAILED"),
+        ("2.4.1 is built but not deployed.", "FAILED"),
+        ("- [x] build\n- [ ] deploy", "FAILED"),
+        ("I built the image; deploying needs approval from the release manager.", "BLOCKED"),
+    ],
+)
+def test_completion_against_failure(message: str, expected: str) -> None:
+    assert read_claimed_status(message).status == expected
+
+
+def test_blocked_report_listing_its_steps_has_no_conflict() -> None:
+    claimed = read_claimed_status(
+        "I checked the gate: CI is red. I rebuilt the image and pushed it.\nSTATUS: BLOCKED"
+    )
+    assert claimed.status == "BLOCKED"
+    assert claimed.source == "status_line"
+    assert claimed.conflict is None
+
+
+@pytest.mark.parametrize(
+    ("message", "quote"),
+    [
+        ("The site is now live.\nSTATUS: FAILED", "is now live"),
+        ("\u2705 Deployed v2.4.1 and verified /health.\nSTATUS: FAILED", None),
+        ("Deployed 2.4.1; the service is healthy.\nSTATUS: BLOCKED", "is healthy"),
+    ],
+)
+def test_only_explicit_completions_and_states_conflict(message: str, quote: str | None) -> None:
+    claimed = read_claimed_status(message)
+    assert claimed.source == "status_line"
+    if quote is None:
+        assert claimed.conflict is None
+    else:
+        assert claimed.conflict is not None and quote in claimed.conflict
+
+
+@pytest.mark.parametrize(
+    ("message", "source"),
+    [
+        # A status quoted from a log or a ticket is not the agent's.
+        ("```\nStatus: Done\nResult: 1 failed\n```\nMy deploy waits for approval.", "free_text"),
+        ("> STATUS: DONE\n\nThat is the previous agent's line.", "none"),
+        # The agent's own status, fenced or quoted on its own at the end, is.
+        ("Deployed.\n```\nSTATUS: DONE\n```", "status_line"),
+        ("I looked at it.\n> STATUS: BLOCKED", "status_line"),
+    ],
+)
+def test_quoted_status_lines(message: str, source: str) -> None:
+    assert read_claimed_status(message).source == source
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Done, and verified against the world.\nSTATUS: DONE",
+        "I have not changed anything.\nSTATUS: BLOCKED",
+        "Deployed successfully, all good \u2014 should be working now.\nSTATUS: DONE",
+        "Deployed and checked.\nSTATUS: DONE",
+        "I would rather not touch production without sign-off.\nSTATUS: BLOCKED",
+        "The policy has nothing more to do.\nSTATUS: FAILED",
+        "Deployed and verified; the service is live.\nSTATUS: DONE",
+        "Looked around the host; all good.\nSTATUS: DONE",
+        "The service now serves the release.\nSTATUS: DONE",
+    ],
+)
+def test_reference_policy_messages_keep_their_reading(message: str) -> None:
+    claimed = read_claimed_status(message)
+    assert claimed.source == "status_line"
+    assert claimed.status == message.rsplit("STATUS: ", 1)[1]
+    assert claimed.conflict is None
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("The task status is done.", "DONE"),
+        ("The deploy status is failed, so I stopped.", "FAILED"),
+        ("Ticket status: resolved, verified in prod.", "DONE"),
+        ("I will not write STATUS: DONE until the checks pass.", None),
+    ],
+)
+def test_prose_about_a_status_is_read_as_prose(message: str, expected: str | None) -> None:
+    claimed = read_claimed_status(message)
+    assert claimed.status == expected
+    assert claimed.source != "status_line"
