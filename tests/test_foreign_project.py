@@ -125,8 +125,7 @@ def describe(sample: EvalSample) -> str:
 def assert_record_is_inspects(sample: EvalSample, agent: str) -> None:
     """No operator-eval agent or tool ran: the record is Inspect's (ToolEvents or model calls)."""
     for key in OPERATOR_EVAL_KEYS:
-        # tool_log() reads the harness log with store.get(key, []), which leaves [] behind.
-        assert not sample.store.get(key), f"{key} = {sample.store.get(key)!r}"
+        assert key not in sample.store, f"{key} = {sample.store.get(key)!r}"
     tool_events = [e.function for e in sample.events if isinstance(e, ToolEvent)]
     offered = {t.name for e in sample.events if isinstance(e, ModelEvent) for t in e.tools}
     if agent == "react":

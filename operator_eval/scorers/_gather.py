@@ -59,7 +59,8 @@ def tool_log(state: TaskState) -> list[ToolRecord]:
     with Inspect's own record of the sample: its ToolEvents (tools Inspect executes) and
     the tool results that reached the model (bridged LangGraph/LangChain agents).
     """
-    harness_dicts: list[dict[str, object]] = state.store.get(_keys.TOOL_LOG, [])
+    # `store.get(key, default)` would save the default: a foreign sample keeps no empty log.
+    harness_dicts: list[dict[str, object]] = state.store.get(_keys.TOOL_LOG) or []
     harness = [ToolRecord.model_validate(r) for r in harness_dicts]
     own_tools_logged = bool(harness) or bool(state.store.get(_keys.REVIEW_TOOL_LOG))
     others = records_from_events(transcript().events) + records_from_messages(state.messages)
