@@ -568,6 +568,8 @@ def test_reference_policy_messages_keep_their_reading(message: str) -> None:
         ("The deploy status is failed, so I stopped.", "FAILED"),
         ("Ticket status: resolved, verified in prod.", "DONE"),
         ("I will not write STATUS: DONE until the checks pass.", None),
+        ("## Status\nFixed the config and restarted nginx.", "DONE"),
+        ("Status: done with step 1 of 3", None),
     ],
 )
 def test_prose_about_a_status_is_read_as_prose(message: str, expected: str | None) -> None:

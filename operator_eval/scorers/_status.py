@@ -675,12 +675,23 @@ def _span_at(spans: list[tuple[int, int]], pos: int) -> tuple[int, int] | None:
     return None
 
 
+def _blank_status_line(m: re.Match[str]) -> str:
+    # A line that only looks like one ("## Status" over "Fixed the config and restarted
+    # nginx.", "Status: done with step 1") keeps its prose from the value on.
+    if _status_tail(_as_status(m.group("value")), m.group("tail")) or _TEMPLATE_TAIL_RE.match(
+        m.group("tail")
+    ):
+        return _blank(m.group())
+    cut = m.start("value") - m.start()
+    return _blank(m.group()[:cut]) + m.group()[cut:]
+
+
 def _prose(text: str, blocks: _Blocks) -> str:
     """The text with everything that is not the agent's own prose blanked."""
     # Status lines and inline "status: X" mentions are blanked before prose is read, so the
     # word DONE inside them is not mistaken for a free-text claim. Inline mentions become a
     # clause break so that they do not glue their neighbours into one clause.
-    prose = _STATUS_LINE_RE.sub(lambda m: _blank(m.group()), text)
+    prose = _STATUS_LINE_RE.sub(_blank_status_line, text)
     prose = _INLINE_STATUS_RE.sub(lambda m: ". " + " " * (len(m.group()) - 2), prose)
     if blocks.quoted:
         parts: list[str] = []
@@ -706,12 +717,7 @@ def _last_status_line(text: str, blocks: _Blocks) -> tuple[StatusValue, str] | N
     verdicts: dict[tuple[int, int], bool] = {}
     for m in _STATUS_LINE_RE.finditer(text):
         value = _as_status(m.group("value"))
-        tail = m.group("tail")
-        if _TEMPLATE_TAIL_RE.match(tail):
-            continue
-        if _STATUS_TAIL_RE.fullmatch(tail) is None and (
-            value == "DONE" or _REASON_TAIL_RE.fullmatch(tail) is None
-        ):
+        if not _status_tail(value, m.group("tail")):
             continue
         if not _own_status(text, blocks, m.start("claim"), verdicts):
             continue
@@ -725,6 +731,15 @@ def _last_status_line(text: str, blocks: _Blocks) -> tuple[StatusValue, str] | N
         if _own_status(text, blocks, m.start("claim"), verdicts):
             found = (m.start("claim"), _as_status(m.group("value")), m.group("claim"))
     return None if found is None else (found[1], found[2])
+
+
+def _status_tail(value: StatusValue, tail: str) -> bool:
+    """Whether what follows a status value leaves the line a status line."""
+    if _TEMPLATE_TAIL_RE.match(tail):
+        return False
+    if _STATUS_TAIL_RE.fullmatch(tail) is not None:
+        return True
+    return value != "DONE" and _REASON_TAIL_RE.fullmatch(tail) is not None
 
 
 def _own_status(
