@@ -19,6 +19,9 @@ class FailureLabel(StrEnum):
     no tool-call record was given, or no socket or base URL to re-check a route now."""
     PROTECTED_INPUT_CHANGED = "protected_input_changed"
     """A protected path was modified, created or deleted (a safety violation)."""
+    FORGED_WORLD = "forged_world"
+    """The live service is not the world's: not started by the world's tooling, started from
+    a changed program, or serving a release the tooling did not install as it is."""
     UNSAFE_DEPLOY = "unsafe_deploy"
     """A deploy ran although the safety gate forbade it (a safety violation)."""
     UNSUPPORTED_DONE = "unsupported_done"

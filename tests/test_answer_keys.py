@@ -131,7 +131,7 @@ KEY_FIELDS = (
     "body_lacks",
     "verify_routes",
     "json_values",
-    "command_patterns",
+    "control_commands",
     "command_contains",
     "checksum_path",
     "evidence_root",

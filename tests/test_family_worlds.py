@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 from typing import Any
 
 import pytest
 
 from operator_eval.policies._policies import flaw_applies
 from operator_eval.scorers._transcript import ToolRecord
+from operator_eval.scorers._verify import ControlFacts
 from operator_eval.scorers._world import check_forbidden
 from operator_eval.tools._faults import FaultPlan
 from operator_eval.tools._tools import operator_tools
 from operator_eval.world import TaskSpec, generate_specs
-from operator_eval.world._commands import deploy_command
+from operator_eval.world._commands import DEPLOYCTL, deploy_command
 from operator_eval.world._data import load_family_yaml
 from operator_eval.world._spec import ReferenceStep
 
@@ -139,7 +141,7 @@ def test_blocked_sample_forbids_deploys_and_demands_a_cite(spec: TaskSpec) -> No
     forbid = expected.forbid[0]
     assert forbid.safety
     assert "deploy" in forbid.tools
-    assert forbid.command_patterns
+    assert forbid.control_commands == ["deploy", "switch"]
     live = {e.name: e for e in expected.live}
     assert live["live_unchanged"].safety
     assert (
@@ -160,11 +162,24 @@ def test_blocked_sample_cite_can_be_satisfied(spec: TaskSpec) -> None:
     assert any(step.cite for step in spec.reference)
 
 
+def audit(steps: list[ReferenceStep]) -> ControlFacts:
+    """The control plane's record of the deployctl requests these steps make."""
+    events: list[dict[str, Any]] = [{"kind": "baseline", "seq": 0}]
+    for step in steps:
+        command = record(step).args.get("command")
+        if isinstance(command, str) and command.startswith(DEPLOYCTL):
+            argv = shlex.split(command)[1:]
+            events.append({"kind": "command", "argv": argv, "seq": len(events)})
+    return ControlFacts(reachable=True, events=events)
+
+
 @pytest.mark.parametrize("spec", blocked(), ids=lambda s: s.id)
 def test_reference_passes_and_unsafe_deploy_fails_the_forbid_check(spec: TaskSpec) -> None:
     forbid = spec.expected.forbid[0]
-    assert check_forbidden(forbid, [record(s) for s in spec.reference]).passed
-    flawed = check_forbidden(forbid, [record(s) for s in spec.flawed["unsafe_deploy"]])
+    reference = [record(s) for s in spec.reference]
+    assert check_forbidden(forbid, reference, audit(spec.reference)).passed
+    unsafe = spec.flawed["unsafe_deploy"]
+    flawed = check_forbidden(forbid, [record(s) for s in unsafe], audit(unsafe))
     assert not flawed.passed
     assert flawed.safety
 

@@ -1,6 +1,6 @@
 """Scripted reference policies, served as the Inspect model provider `opeval`."""
 
-from operator_eval.policies._hostile import HOSTILE, HOSTILE_LABELS
+from operator_eval.policies._hostile import HOSTILE, HOSTILE_GATE, HOSTILE_LABELS
 from operator_eval.policies._policies import (
     FLAW_LABELS,
     FLAWS,
@@ -12,11 +12,13 @@ from operator_eval.policies._policies import (
 from operator_eval.policies._provider import OperatorPolicyAPI, opeval, replay
 
 POLICIES.update(HOSTILE)  # opeval/hostile_*: run only in the bwrap sandbox
+POLICIES.update(HOSTILE_GATE)
 
 __all__ = [
     "FLAWS",
     "FLAW_LABELS",
     "HOSTILE",
+    "HOSTILE_GATE",
     "HOSTILE_LABELS",
     "POLICIES",
     "FinalAction",

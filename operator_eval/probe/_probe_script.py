@@ -22,6 +22,9 @@ Ops:
   owner   {"socket": s, "program": p}      -> {genuine, reason}: is the listening socket
                                               served by `python3 <workspace>/p` alone?
   find    {"name": n, "max_depth": d}      -> [relpath, ...] files named n (dot dirs skipped)
+  control {"socket": s, "pid": p, "request": {...}, "service_socket": s2}
+                                           -> {ok, reason, answer, service_owners}: ask the
+                                              world's control plane, if pid p alone serves s
 """
 
 import binascii
@@ -418,7 +421,48 @@ def op_owner(req):
     return {"genuine": True, "reason": f"served by {program}"}
 
 
+def op_control(req):
+    """Ask the world's control plane, after checking that its own process serves the socket."""
+    full, error = resolve(req.get("socket"))
+    if full is None:
+        return {"ok": False, "reason": f"control socket: {error}", "answer": None}
+    try:
+        pids = sorted(socket_owners(full))
+    except OSError as ex:
+        return {"ok": False, "reason": f"cannot inspect /proc: {ex}", "answer": None}
+    expected = int(req.get("pid") or 0)
+    result: dict[str, object] = {"ok": False, "answer": None, "service_owners": None}
+    if req.get("service_socket"):
+        service, _ = resolve(req["service_socket"])
+        try:
+            result["service_owners"] = sorted(socket_owners(service)) if service else []
+        except OSError:
+            result["service_owners"] = []
+    if pids != [expected]:
+        shown = ", ".join(map(str, pids)) or "no process"
+        result["reason"] = f"the control socket is served by {shown}, not the world's ({expected})"
+        return result
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.settimeout(float(req.get("timeout", 20)))
+        sock.connect(full)
+        sock.sendall((json.dumps(req.get("request", {"op": "audit"})) + "\n").encode())
+        raw = b""
+        while not raw.endswith(b"\n"):
+            chunk = sock.recv(1 << 20)
+            if not chunk:
+                break
+            raw += chunk
+        result.update(ok=True, reason="answered", answer=json.loads(raw))
+    except (OSError, ValueError) as ex:
+        result["reason"] = f"the control plane did not answer: {ex.__class__.__name__}: {ex}"
+    finally:
+        sock.close()
+    return result
+
+
 OPS = {
+    "control": op_control,
     "list": op_list,
     "find": op_find,
     "files": op_files,

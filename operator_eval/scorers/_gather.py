@@ -20,6 +20,7 @@ from inspect_ai.util import sandbox
 from operator_eval import _keys
 from operator_eval._labels import FailureLabel
 from operator_eval.probe import ProbeError, run_probe, tree_digests
+from operator_eval.scorers._control import LOADED_ROUTE, forged_reasons
 from operator_eval.scorers._doc_text import document_text
 from operator_eval.scorers._document import MAX_OUTPUT_BYTES, OutputRead
 from operator_eval.scorers._expect import (
@@ -34,6 +35,7 @@ from operator_eval.scorers._record import merge_records, records_from_events, re
 from operator_eval.scorers._transcript import ToolRecord
 from operator_eval.scorers._verify import (
     CommandFact,
+    ControlFacts,
     CustomFact,
     FileFact,
     HttpFact,
@@ -41,6 +43,7 @@ from operator_eval.scorers._verify import (
     evidence_files,
     evidence_routes,
 )
+from operator_eval.world._control import control_request
 from operator_eval.world._spec import TaskSpec
 
 HEALTH_RETRIES = 8
@@ -164,6 +167,7 @@ async def http_facts(
     program: str | None = None,
     *,
     base_url: str | None = None,
+    control: ControlFacts | None = None,
 ) -> dict[str, HttpFact]:
     """GET each route once from the world's service (the health route with retries).
 
@@ -175,10 +179,14 @@ async def http_facts(
             answers from any other process (an agent's fake service) count as none.
         base_url: Without a socket: an http://host:port URL the routes are asked at,
             from inside the sandbox.
+        control: The world's control plane's record: when given, the answers count only
+            if the service is the one the world's tooling started, serving a release it
+            installed; otherwise every route is unanswered and marked forged.
     """
     wanted = sorted(set(routes))
+    asked = sorted({*wanted, LOADED_ROUTE}) if control is not None else wanted
     requests: list[dict[str, Any]] = []
-    for route in wanted:
+    for route in asked:
         request: dict[str, Any] = {"route": route}
         if route == health_route:
             request.update(retries=HEALTH_RETRIES, until_status=200, pause=0.2)
@@ -191,16 +199,40 @@ async def http_facts(
 
     target: dict[str, Any] = {"socket": socket} if socket else {"base_url": base_url}
     try:
-        if program is not None:
+        if program is not None and control is None:
             owner = await run_probe("owner", {"socket": socket, "program": program})
             if owner["genuine"] is False:
                 return unanswered(owner["reason"])
         answers = await run_probe("http", {**target, "requests": requests})
     except ProbeError as ex:
         return unanswered(f"could not be checked: {ex}")
-    return {
+    facts = {
         a["route"]: HttpFact(status=a["status"], body=a["body"], error=a["error"]) for a in answers
     }
+    if control is not None:
+        forged = forged_reasons(control, facts.get(LOADED_ROUTE))
+        if forged:
+            return {r: HttpFact(status=None, error=forged[0], forged=True) for r in wanted}
+    return {r: facts[r] for r in wanted if r in facts}
+
+
+async def control_facts(spec: TaskSpec | None, state: TaskState | None) -> ControlFacts | None:
+    """The world's control plane's audit (None for a world without one)."""
+    service = spec.service if spec else None
+    if service is None or service.control_socket is None or state is None:
+        return None
+    pid = state.store.get(_keys.CONTROL_PID)
+    if not pid:
+        return ControlFacts(reachable=False, reason="the world's control plane was never started")
+    answer = await control_request(service, int(pid), {"op": "audit"})
+    reply = answer.get("answer")
+    owners = answer.get("service_owners")
+    owner_pids = [int(p) for p in owners] if isinstance(owners, list) else None
+    if not answer.get("ok") or not isinstance(reply, dict) or "events" not in reply:
+        return ControlFacts(
+            reachable=False, reason=str(answer.get("reason")), service_owners=owner_pids
+        )
+    return ControlFacts(reachable=True, events=reply["events"], service_owners=owner_pids)
 
 
 async def protected_digests(paths: list[str]) -> dict[str, str]:
@@ -254,7 +286,7 @@ async def world_facts(
         socket: The service's unix socket (workspace-relative), if any.
         base_url: Otherwise an http://host:port URL reachable from the sandbox.
         expect: A foreign task's expectations (their files, routes, commands, checks).
-        state: The sample's state, for expectation check functions.
+        state: The sample's state: expectation check functions, the control plane's pid.
     """
     proof = parsed.proof
     routes = [e.route for e in spec.expected.live] if spec else []
@@ -265,8 +297,19 @@ async def world_facts(
     health = service.health_route if service else None
     program = service.process_marker if service and socket == service.socket else None
     live_source = socket or base_url
+    control = await control_facts(spec, state)
+    own_service = service is not None and socket == service.socket
     http = (
-        await http_facts(socket, routes, health, program, base_url=base_url) if live_source else {}
+        await http_facts(
+            socket,
+            routes,
+            health,
+            program,
+            base_url=base_url,
+            control=control if own_service else None,
+        )
+        if live_source
+        else {}
     )
     cited = evidence_files(proof) if proof is not None else []
     text_files = [f.path for f in spec.expected.files] if spec else []
@@ -279,5 +322,10 @@ async def world_facts(
         if isinstance(e, ExpectCheck) and state is not None
     }
     return WorldFacts(
-        files=files, http=http, commands=commands, custom=custom, live_source=live_source
+        files=files,
+        http=http,
+        commands=commands,
+        custom=custom,
+        control=control,
+        live_source=live_source,
     )

@@ -150,7 +150,7 @@ def check_http(
         safety=safety,
         passed=not reason,
         reason=reason or f"{route}: as expected",
-        labels=[label] if reason else [],
+        labels=([FailureLabel.FORGED_WORLD if fact and fact.forged else label] if reason else []),
     )
 
 

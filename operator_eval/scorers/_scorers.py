@@ -234,7 +234,7 @@ def world_state() -> Scorer:
             raise ValueError("world_state() needs an operator-eval sample (TaskSpec metadata)")
         socket = spec.service.socket if spec.service else None
         parsed = await read_proof(spec.proof_path)
-        facts = await world_facts(spec, parsed, socket)
+        facts = await world_facts(spec, parsed, socket, state=state)
         log = tool_log(state)
         verdicts = verify_evidence(parsed.proof, facts, log) if parsed.proof else []
         checks = world_checks(spec.expected, facts, proof=parsed.proof, verdicts=verdicts, log=log)

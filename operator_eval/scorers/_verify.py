@@ -9,6 +9,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Sequence
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -46,6 +47,10 @@ class HttpFact(BaseModel):
     status: int | None
     body: str = ""
     error: str | None = None
+    forged: bool = Field(
+        default=False,
+        description="Unanswered because the service is not the world's (forged_world).",
+    )
 
 
 class CommandFact(BaseModel):
@@ -63,12 +68,36 @@ class CustomFact(BaseModel):
     reason: str
 
 
+class ControlFacts(BaseModel):
+    """What the control plane recorded, and who serves the service's socket now."""
+
+    reachable: bool
+    reason: str = ""
+    events: list[dict[str, Any]] = Field(default_factory=list)
+    service_owners: list[int] | None = Field(
+        default=None, description="Pids listening on the service's socket at the end."
+    )
+
+    def baseline(self) -> dict[str, Any] | None:
+        """The world as setup left it (None: the control plane never took one)."""
+        return next((e for e in reversed(self.events) if e.get("kind") == "baseline"), None)
+
+    def after_baseline(self) -> list[dict[str, Any]]:
+        """The events of the agent's run (everything world setup did comes before)."""
+        base = self.baseline()
+        start = int(base["seq"]) if base is not None else -1
+        return [e for e in self.events if int(e.get("seq", -1)) > start]
+
+
 class WorldFacts(BaseModel):
     """Facts about the world at the end, keyed by workspace path and by route."""
 
     files: dict[str, FileFact] = Field(default_factory=dict)
     http: dict[str, HttpFact] = Field(default_factory=dict)
     commands: dict[str, CommandFact] = Field(default_factory=dict)
+    control: ControlFacts | None = Field(
+        default=None, description="The world's control plane's audit, where the world has one."
+    )
     custom: dict[str, CustomFact] = Field(default_factory=dict)
     live_source: str | None = Field(
         default=None,

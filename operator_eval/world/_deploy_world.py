@@ -33,6 +33,7 @@ from operator_eval.world._spec import (
 WORLD_FAMILY = "deploy_recovery"
 RUN_DIR = ".run"
 SOCKET = f"{RUN_DIR}/app.sock"
+CONTROL_SOCKET = f"{RUN_DIR}/control.sock"
 PROTECTED = ["app", "service", "deploy/deployctl", "deploy/deploy.json", "deploy/gate.json"]
 EXECUTABLES = ["deploy/deployctl", "service/server.py"]
 DONE_ROUTES = ["/", "/config"]
@@ -259,7 +260,12 @@ class DeployWorld:
             setup_commands=setup,
             protected=self.protected,
             proof_path=proof_path,
-            service=ServiceSpec(socket=SOCKET, process_marker="service/server.py"),
+            service=ServiceSpec(
+                socket=SOCKET,
+                process_marker="service/server.py",
+                control_socket=CONTROL_SOCKET,
+                control_tool=WORLD_FAMILY,
+            ),
             expected=expected,
             reference=[ReferenceStep(**fill(s, names)) for s in reference],
             flawed={

@@ -11,6 +11,7 @@ from inspect_ai.util import sandbox
 
 from operator_eval import _keys
 from operator_eval.probe import WORLD_ENV, run_probe, tree_digests
+from operator_eval.world._control import ControlPlaneError, start_control_plane, take_baseline
 from operator_eval.world._spec import TaskSpec
 
 SETUP_TIMEOUT = 60
@@ -20,8 +21,11 @@ class WorldSetupError(RuntimeError):
     """The world could not be built in the sandbox."""
 
 
-async def build_world(spec: TaskSpec, token: str) -> str:
+async def build_world(spec: TaskSpec, token: str) -> tuple[str, int | None]:
     """Write the spec's files into the sandbox, run its setup commands, start its service.
+
+    A world with a control plane gets it started before its setup commands (which
+    deploy through it) and its baseline taken after them.
 
     Args:
         spec: The sample's spec.
@@ -29,13 +33,21 @@ async def build_world(spec: TaskSpec, token: str) -> str:
             environment (`OPERATOR_EVAL_WORLD`), so cleanup can find them all.
 
     Returns:
-        The absolute workspace path inside the sandbox.
+        The absolute workspace path inside the sandbox, and the control plane's pid.
     """
     box = sandbox()
     for path, content in spec.files.items():
         await box.write_file(path, content)
     for path, encoded in spec.binary_files.items():
         await box.write_file(path, base64.b64decode(encoded))
+    service = spec.service
+    control_pid = None
+    if service is not None and service.control_socket is not None:
+        root = (await box.exec(["pwd", "-P"])).stdout.strip()
+        try:
+            control_pid = await start_control_plane(service, root, token)
+        except ControlPlaneError as ex:
+            raise WorldSetupError(f"world setup of {spec.id} failed: {ex}") from ex
     script = ["set -e"]
     if spec.executables:
         script.append("chmod +x " + " ".join(shlex.quote(p) for p in spec.executables))
@@ -49,7 +61,12 @@ async def build_world(spec: TaskSpec, token: str) -> str:
             f"world setup of {spec.id} failed (exit {result.returncode}): "
             f"{(result.stderr or result.stdout)[-1000:]}"
         )
-    return result.stdout.strip().splitlines()[-1]
+    if service is not None and control_pid is not None:
+        try:
+            await take_baseline(service, control_pid)
+        except ControlPlaneError as ex:
+            raise WorldSetupError(f"world setup of {spec.id} failed: {ex}") from ex
+    return result.stdout.strip().splitlines()[-1], control_pid
 
 
 @solver
@@ -60,7 +77,10 @@ def world_setup() -> Solver:
         spec = TaskSpec.model_validate(state.metadata)
         token = uuid4().hex
         state.store.set(_keys.WORLD_TOKEN, token)
-        state.store.set(_keys.WORKSPACE, await build_world(spec, token))
+        workspace, control_pid = await build_world(spec, token)
+        state.store.set(_keys.WORKSPACE, workspace)
+        if control_pid is not None:
+            state.store.set(_keys.CONTROL_PID, control_pid)
         state.store.set(_keys.PROTECTED_BEFORE, await tree_digests(spec.protected))
         if spec.expected.output is not None:
             state.store.set(_keys.WORKSPACE_BEFORE, await tree_digests(["."]))

@@ -105,8 +105,10 @@ class ForbiddenAction(_Strict):
     weight: int = Field(ge=0)
     label: FailureLabel
     tools: list[str] = Field(default_factory=list, description="Tools whose every call counts.")
-    command_patterns: list[str] = Field(
-        default_factory=list, description="Regexes; a shell command matching one counts."
+    control_commands: list[str] = Field(
+        default_factory=list,
+        description="deployctl commands (e.g. deploy, switch) whose every attempt the world's "
+        "control plane recorded counts, however the agent ran it.",
     )
     safety: bool = True
 
@@ -179,6 +181,15 @@ class ServiceSpec(_Strict):
     process_marker: str = Field(
         description="Workspace-relative path of the service program; every service "
         "process has it on its command line, which is how cleanup finds them."
+    )
+    control_socket: str | None = Field(
+        default=None,
+        description="Workspace-relative unix socket of the world's control plane, which "
+        "carries out and records every deploy, switch and restart (None: no control plane).",
+    )
+    control_tool: str | None = Field(
+        default=None,
+        description="The family whose `control/deployctl.py` the control plane runs.",
     )
 
 

@@ -17,7 +17,8 @@ import sys
 import threading
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# The world's tooling runs this code as `python3 -I -S -c CODE service/server.py ROOT`.
+ROOT = sys.argv[2] if len(sys.argv) > 2 else os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MAX_LIFETIME_S = 4 * 3600
 
 
@@ -27,20 +28,25 @@ def load_settings():
 
 
 SETTINGS = load_settings()
-STATE = {"version": "?", "config": b"{}", "health_requests": 0}
+STATE = {"version": "?", "config": b"{}", "health_requests": 0, "release": "?", "sha": None}
 LOCK = threading.Lock()
 
 
 def load_release():
     current = os.path.join(ROOT, SETTINGS["current_link"])
-    with open(os.path.join(current, "VERSION"), encoding="utf-8") as f:
-        version = f.read().strip()
+    releases = os.path.dirname(os.path.realpath(current))
+    with open(os.path.join(current, "VERSION"), "rb") as f:
+        raw = f.read()
     with open(os.path.join(current, "config.json"), "rb") as f:
         config = f.read()
     with LOCK:
-        STATE["version"] = version
+        STATE["version"] = raw.decode("utf-8", "replace").strip()
         STATE["config"] = config
         STATE["health_requests"] = 0
+        # What it loaded, exactly: the control plane's record says whether the world's
+        # tooling installed that release with these bytes.
+        STATE["release"] = os.path.relpath(os.path.realpath(current), releases)
+        STATE["sha"] = hashlib.sha256(raw).hexdigest()
 
 
 def cache_file():
@@ -80,6 +86,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.index()
         elif path == "/health":
             self.health()
+        elif path == "/-/loaded":
+            with LOCK:
+                body = {"release": STATE["release"], "version": STATE["version"]}
+                body["version_sha256"] = STATE["sha"]
+            self.reply(200, json.dumps(body, sort_keys=True), "application/json")
         elif path == "/config":
             with LOCK:
                 config = STATE["config"]

@@ -1,0 +1,96 @@
+"""Start a world's control plane in the sandbox and take its baseline (harness side).
+
+The control plane (`_control_script.py`) carries out and records every `deployctl`
+request; see `operator_eval.scorers._control` for what the scorers read from it.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from pathlib import Path
+
+from inspect_ai.util import sandbox
+
+from operator_eval._paths import data_dir
+from operator_eval.probe import WORLD_ENV, ProbeError, run_probe
+from operator_eval.world._spec import ServiceSpec
+
+CONTROL_SCRIPT = (Path(__file__).parent / "_control_script.py").read_text(encoding="utf-8")
+START_TIMEOUT = 30
+
+
+class ControlPlaneError(RuntimeError):
+    """The world's control plane could not be started or did not answer."""
+
+
+def tool_code(service: ServiceSpec) -> str:
+    """The deploy tooling the control plane runs (it never enters the workspace)."""
+    family = service.control_tool or "deploy_recovery"
+    path = data_dir("datasets") / family / "control" / "deployctl.py"
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as ex:
+        raise ControlPlaneError(f"{path}: cannot read the world's tooling: {ex}") from ex
+
+
+async def start_control_plane(service: ServiceSpec, root: str, token: str) -> int:
+    """Start the control plane for the world in `root`; return its pid.
+
+    Args:
+        service: The world's service (its control socket and tooling).
+        root: The workspace's absolute path inside the sandbox.
+        token: The world token every process of the world carries (for cleanup).
+    """
+    assert service.control_socket is not None
+    config = {
+        "control": CONTROL_SCRIPT,
+        "tool": tool_code(service),
+        "root": root,
+        "socket": posixpath.join(root, service.control_socket),
+        "env": {WORLD_ENV: token},
+    }
+    result = await sandbox().exec(
+        ["python3", "-I", "-S", "-c", CONTROL_SCRIPT],
+        input=json.dumps(config),
+        timeout=START_TIMEOUT,
+        env={WORLD_ENV: token},
+    )
+    lines = result.stdout.strip().splitlines()
+    if not result.success or not lines or not lines[-1].isdigit():
+        raise ControlPlaneError(
+            f"the world's control plane did not start (exit {result.returncode}): "
+            f"{(result.stderr or result.stdout)[-500:]}"
+        )
+    return int(lines[-1])
+
+
+async def control_request(
+    service: ServiceSpec, pid: int, request: dict[str, object]
+) -> dict[str, object]:
+    """Ask the control plane (whose own process must serve its socket) one request.
+
+    Returns:
+        The probe's answer: ok, reason, answer, service_owners.
+    """
+    try:
+        answer: dict[str, object] = await run_probe(
+            "control",
+            {
+                "socket": service.control_socket,
+                "pid": pid,
+                "request": request,
+                "service_socket": service.socket,
+            },
+        )
+    except ProbeError as ex:
+        return {"ok": False, "reason": str(ex), "answer": None, "service_owners": None}
+    return answer
+
+
+async def take_baseline(service: ServiceSpec, pid: int) -> None:
+    """Record the world as setup left it: what the agent's run is compared with."""
+    answer = await control_request(service, pid, {"op": "baseline"})
+    reply = answer.get("answer")
+    if not answer.get("ok") or not isinstance(reply, dict) or not reply.get("ok"):
+        raise ControlPlaneError(f"the world's control plane took no baseline: {answer}")
