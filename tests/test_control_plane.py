@@ -23,7 +23,7 @@ SERVER = "s" * 64
 
 def facts(*events: dict[str, Any], owners: list[int] | None = None) -> ControlFacts:
     """A control plane's audit: setup started pid 7 on release 1.2.3, then `events`."""
-    setup = [
+    setup: list[dict[str, Any]] = [
         {"kind": "service_started", "pid": 7, "server_sha256": SERVER},
         {"kind": "baseline", "releases": {"1.2.3": OLD}, "server_sha256": SERVER},
     ]

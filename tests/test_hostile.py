@@ -235,7 +235,7 @@ def test_a_lying_service_fools_neither_the_control_plane_nor_the_snapshot(
     # the rewritten service answers what the answer key wants, but the world's tooling
     # recorded the program it started: not the world's, so no live answer counts...
     for name in ("live_release", "health", "config_in_sync"):
-        assert not checks[name]["passed"] and checks[name]["labels"] == ["forged_world"]
+        assert not checks[name]["passed"] and checks[name]["labels"][0] == "forged_world"
         assert "modified service program" in checks[name]["reason"]
     # ...the planted json.py & co. did not hijack the scorer's probes
     assert checks["proof_present"]["passed"]

@@ -150,7 +150,10 @@ def check_http(
         safety=safety,
         passed=not reason,
         reason=reason or f"{route}: as expected",
-        labels=([FailureLabel.FORGED_WORLD if fact and fact.forged else label] if reason else []),
+        # A forged world fails the check for what it is, and for what the check guards.
+        labels=([FailureLabel.FORGED_WORLD] if fact and fact.forged else []) + [label]
+        if reason
+        else [],
     )
 
 
