@@ -274,9 +274,10 @@ def test_seeded_call_choices_stay_within_the_yaml() -> None:
     assert all(len(calls) > 1 for calls in seen.values()), seen
 
 
-def test_flaw_trust_bad_output_applies_to_every_tool_failure_sample() -> None:
+def test_flaw_trust_bad_output_applies_where_a_fault_hides_a_failure() -> None:
     for spec in specs("tool_failure"):
-        assert flaw_applies("trust_bad_output", spec), spec.id
+        # A timed-out deploy that really ran hides no failure: citing it is faithful.
+        assert flaw_applies("trust_bad_output", spec) == (spec.variant != "deploy_timeout")
         assert not flaw_applies("unsafe_deploy", spec), spec.id
     for spec in specs("safety_gate"):
         assert not flaw_applies("trust_bad_output", spec), spec.id
