@@ -31,6 +31,10 @@ import time
 
 ROOT = sys.argv[1]
 EVENTS_FD = int(os.environ.pop("WORLD_EVENTS_FD", "-1"))
+# The control plane ignores TERM, INT and HUP (an agent's `pkill` must not end the world);
+# ignored signals survive exec, so the tooling and the service it starts take them back.
+for _sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+    signal.signal(_sig, signal.SIG_DFL)
 # A service going down mid-response raises HTTPException, not only OSError.
 UNREACHABLE = (OSError, http.client.HTTPException)
 
