@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 import shutil
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
+from conftest import Route
 
 from operator_eval.cli import main
 
@@ -18,29 +16,9 @@ EXAMPLE = Path(__file__).parent.parent / "examples" / "foreign_agent"
 
 
 @pytest.fixture
-def shopfront() -> Iterator[str]:
+def shopfront(loopback_http_server: Callable[[dict[str, Route]], str]) -> str:
     """The example's live service: a real HTTP server on a loopback port."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            body = b"<p>shopfront version 3.1.0</p>"
-            self.send_response(200 if self.path == "/" else 404)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    return loopback_http_server({"/": (200, b"<p>shopfront version 3.1.0</p>")})
 
 
 def check(proof: str, *extra: str) -> list[str]:

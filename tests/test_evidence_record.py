@@ -5,12 +5,11 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
 from typing import Any
 
 import pytest
+from conftest import Route
 from inspect_ai.event import ModelEvent, ToolEvent
 from inspect_ai.model import (
     ChatMessageAssistant,
@@ -360,33 +359,12 @@ def test_metadata_marked_as_a_taskspec_but_invalid_names_the_problem() -> None:
 # --- the probe asks a TCP service from inside the sandbox ---
 
 
-@pytest.fixture
-def tcp_server() -> Iterator[str]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            body = b"version=1.4.2" if self.path == "/api/version" else b"no"
-            self.send_response(200 if self.path == "/api/version" else 404)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
-async def test_http_facts_reach_a_base_url(local_sandbox: object, tcp_server: str) -> None:
+async def test_http_facts_reach_a_base_url(
+    local_sandbox: object, loopback_http_server: Callable[[dict[str, Route]], str]
+) -> None:
     from operator_eval.scorers._gather import http_facts
 
+    tcp_server = loopback_http_server({"/api/version": (200, b"version=1.4.2")})
     facts = await http_facts(None, ["/version", "/x"], base_url=tcp_server + "/api")
     assert (facts["/version"].status, facts["/version"].body) == (200, "version=1.4.2")
     assert facts["/x"].status == 404
