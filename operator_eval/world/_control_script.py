@@ -40,9 +40,11 @@ CONFIG: dict[str, Any] = {}
 
 
 def record(event):
+    """Append to the audit; None when it is full (then nothing more may run)."""
     with LOCK:
-        if len(EVENTS) < MAX_EVENTS:
-            EVENTS.append({**event, "seq": len(EVENTS), "t": round(time.time(), 3)})
+        if len(EVENTS) >= MAX_EVENTS:
+            return None
+        EVENTS.append({**event, "seq": len(EVENTS), "t": round(time.time(), 3)})
         return len(EVENTS) - 1
 
 
@@ -114,6 +116,11 @@ def run_child(argv, relay=None, client=None):
 def run_tool(argv, wfile, rfile):
     """Serve one deployctl request: audit it first, run it, stream its output."""
     seq = record({"kind": "command", "argv": argv})
+    if seq is None:
+        # Nothing runs unrecorded: flooding the audit cannot hide a later deploy.
+        wfile.write(json.dumps({"error": "the world's audit is full; nothing more runs"}).encode())
+        wfile.write(b"\n")
+        return
 
     def relay(stream, text):
         wfile.write((json.dumps({stream: text}) + "\n").encode())
