@@ -19,10 +19,19 @@ have="$(cat "$stamp" 2>/dev/null || true)"
 # A local install also satisfies a later plain one: never uninstall, never rebuild.
 if [ "$have" != "$hash $extras" ] && [ "$have" != "$hash dev,local" ]; then
   echo "setup: installing operator-eval[$extras] into .venv (first time: ~1-2 min)"
-  if [[ "$extras" == *local* ]] && ! .venv/bin/python -c "import llama_cpp" 2>/dev/null; then
-    echo "setup: building llama-cpp-python from source, once: about 10 minutes on 2 cores"
-  fi
   .venv/bin/python -m pip install --quiet --upgrade pip
+  if [[ "$extras" == *local* ]] && ! .venv/bin/python -c "import llama_cpp" 2>/dev/null; then
+    # A portable build (no -march=native): the native one crashed with a general
+    # protection fault in libggml-cpu on an AVX-512/AMX host. Built once into a cache of
+    # our own, so pip's wheel cache never hands back a native build.
+    wheels="${XDG_CACHE_HOME:-$HOME/.cache}/operator-eval/wheels-portable"
+    if ! ls "$wheels"/llama_cpp_python-*.whl >/dev/null 2>&1; then
+      echo "setup: building llama-cpp-python from source, once: about 10 minutes on 2 cores"
+      CMAKE_ARGS="-DGGML_NATIVE=OFF" .venv/bin/python -m pip wheel --quiet --no-deps \
+        --no-cache-dir -w "$wheels" "llama-cpp-python>=0.3.36"
+    fi
+    .venv/bin/python -m pip install --quiet "$wheels"/llama_cpp_python-*.whl
+  fi
   .venv/bin/python -m pip install --quiet -e ".[$extras]"
   echo "$hash $extras" > "$stamp"
 fi
