@@ -18,7 +18,10 @@ import threading
 import time
 
 # The world's tooling runs this code as `python3 -I -S -c CODE service/server.py ROOT`.
-ROOT = sys.argv[2] if len(sys.argv) > 2 else os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if len(sys.argv) > 2:
+    ROOT = sys.argv[2]
+else:
+    ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MAX_LIFETIME_S = 4 * 3600
 
 
