@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+from functools import cache
 from pathlib import Path
 
 from inspect_ai.util import sandbox
@@ -26,7 +27,12 @@ class ControlPlaneError(RuntimeError):
 
 def tool_code(service: ServiceSpec) -> str:
     """The deploy tooling the control plane runs (it never enters the workspace)."""
-    family = service.control_tool or "deploy_recovery"
+    return _tool_code(service.control_tool or "deploy_recovery")
+
+
+@cache
+def _tool_code(family: str) -> str:
+    # Read once per process: every sample of a world starts a control plane with it.
     path = data_dir("datasets") / family / "control" / "deployctl.py"
     try:
         return path.read_text(encoding="utf-8")
