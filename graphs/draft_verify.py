@@ -142,7 +142,7 @@ def _role_model(
         return model
     from langchain_openai import ChatOpenAI
 
-    # Outside an eval (LangGraph Studio): a real model, as react_operator does.
+    # Outside an eval, with no model given: a real model, as react_operator does.
     return ChatOpenAI(model=os.environ.get("OPERATOR_MODEL", "gpt-4o"))
 
 
@@ -248,7 +248,7 @@ def make_graph(
     """Build the drafter + verifier graph.
 
     Args:
-        config: LangGraph Studio passes its run config here (unused).
+        config: A run config (unused).
         model: The solver's bridged model (the eval's `--model`); unused when the
             roles are defined, which they normally are.
         tools: Operator tools; the solver passes the sample's sandbox tools.

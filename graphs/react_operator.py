@@ -1,9 +1,10 @@
 """A ReAct operator agent as a LangGraph graph.
 
 Use it with the solver (`-S graph=graphs/react_operator.py:make_graph`, the default) or
-open `graphs/langgraph.json` in LangGraph Studio. The structure follows the
-langchain-ai/react-agent template: typed state with `add_messages`, a model node,
-a ToolNode, and a conditional edge back to the model while it calls tools.
+in LangGraph Studio (`langgraph dev` at the repo root; see `operator_eval/studio.py`).
+The structure follows the langchain-ai/react-agent template: typed state with
+`add_messages`, a model node, a ToolNode, and a conditional edge back to the model while
+it calls tools.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def make_graph(
     """Build the compiled ReAct operator graph.
 
     Args:
-        config: LangGraph Studio passes its run config here (`configurable.model`).
+        config: A run config; `configurable.model` names the default model.
         model: Chat model; the solver passes `ChatOpenAI(model="inspect")`.
         tools: Operator tools; the solver passes the sample's sandbox tools.
         retry_policy: Retries of the model node when a call fails.
@@ -82,7 +83,8 @@ def make_graph(
     builder.add_node("call_model", call_model, retry_policy=retry_policy)
     builder.add_node("tools", ToolNode(tool_list, handle_tool_errors=True))
     builder.add_edge(START, "call_model")
-    builder.add_conditional_edges("call_model", route)
+    # The path map only names where route() may go, so Studio draws both edges.
+    builder.add_conditional_edges("call_model", route, ["tools", END])
     builder.add_edge("tools", "call_model")
     name = "resilient_operator" if retry_policy or checkpointer else "react_operator"
     return builder.compile(name=name, checkpointer=checkpointer)
@@ -120,7 +122,7 @@ def make_resilient_graph(
     starting over (`-S graph=graphs/react_operator.py:make_resilient_graph`).
 
     Args:
-        config: LangGraph Studio passes its run config here.
+        config: A run config, passed on to `make_graph`.
         model: Chat model; the solver passes `ChatOpenAI(model="inspect")`.
         tools: Operator tools; the solver passes the sample's sandbox tools.
     """

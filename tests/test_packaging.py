@@ -64,7 +64,9 @@ def test_wheel_carries_datasets_and_graphs(installed: Path) -> None:
     assert (data / "datasets" / "deploy_recovery" / "family.yaml").is_file()
     assert (data / "datasets" / "deploy_recovery" / "world" / "deploy" / "deployctl").is_file()
     assert (data / "graphs" / "react_operator.py").is_file()
-    assert (data / "graphs" / "langgraph.json").is_file()
+    # langgraph resolves a config's paths against the current directory, so a copy in
+    # site-packages could be right for no directory: Studio uses the repo-root config.
+    assert not list(installed.rglob("langgraph.json"))
 
 
 def test_installed_copy_generates_samples_and_loads_default_graph(
@@ -83,6 +85,23 @@ def test_installed_copy_generates_samples_and_loads_default_graph(
     out = json.loads(result.stdout)
     assert out["file"].startswith(str(installed))
     assert len(out["ids"]) == 8
+
+
+def test_installed_copy_builds_the_studio_graphs(installed: Path, tmp_path: Path) -> None:
+    # The README's config for an installed package names these modules, not files.
+    code = (
+        "import json, operator_eval.studio as s\n"
+        "print(json.dumps({'file': s.__file__, 'nodes': {name: sorted(getattr(s, name)()"
+        ".get_graph().nodes) for name in ('react_operator', 'resilient_operator',"
+        " 'draft_verify')}}))\n"
+    )
+    result = _run(installed, tmp_path, sys.executable, "-c", code)
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["file"].startswith(str(installed))
+    assert {"call_model", "tools"} <= set(out["nodes"]["react_operator"])
+    assert {"call_model", "tools"} <= set(out["nodes"]["resilient_operator"])
+    assert {"draft", "verify", "decide"} <= set(out["nodes"]["draft_verify"])
 
 
 def test_inspect_eval_runs_from_another_directory(installed: Path, tmp_path: Path) -> None:
