@@ -40,8 +40,8 @@ from operator_eval.scorers._record import (
 )
 from operator_eval.scorers._score import Check, OperatorResult, combine, diff_trees
 from operator_eval.scorers._scorers import (
-    done_claim,
     POINTS_TOTAL_KEY,
+    done_claim,
     operator_score,
     points,
     possible,
