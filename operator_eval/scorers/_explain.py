@@ -67,8 +67,7 @@ def why(result: OperatorResult, runtime_error: str | None = None) -> str:
         return f"{status.reason}: the job was not closed, so the sample scores 0"
     if core:
         return (
-            f"core checks failed ({_names(core)}); a claim the core checks do not support "
-            "scores 0"
+            f"core checks failed ({_names(core)}); a claim the core checks do not support scores 0"
         )
     if failed:
         return f"every core check passed; these did not: {_names(failed)}"

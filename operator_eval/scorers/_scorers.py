@@ -41,6 +41,7 @@ from operator_eval.scorers._gather import (
 from operator_eval.scorers._operator import score_operator
 from operator_eval.scorers._proof import ProofParse
 from operator_eval.scorers._reconciliation import cited_paths
+from operator_eval.scorers._rescore import with_recorded_world
 from operator_eval.scorers._score import MAX_POINTS, Check, OperatorResult, check_protected
 from operator_eval.scorers._status import ClaimedStatus, read_claimed_status
 from operator_eval.scorers._verify import (
@@ -165,7 +166,7 @@ def proof_verified(
             metadata={"verdicts": _verdicts_meta(verdicts)},
         )
 
-    return score
+    return with_recorded_world(score)
 
 
 def _protected_check(state: TaskState, wanted: list[str], after: dict[str, str]) -> Check:
@@ -243,7 +244,7 @@ def done_claim(
             metadata=meta,
         )
 
-    return score
+    return with_recorded_world(score)
 
 
 @scorer(metrics=[mean()])
@@ -271,7 +272,7 @@ def world_state() -> Scorer:
             metadata={"checks": [c.model_dump(mode="json") for c in checks]},
         )
 
-    return score
+    return with_recorded_world(score)
 
 
 @scorer(metrics=[mean()])
@@ -294,7 +295,7 @@ def protected_inputs(paths: list[str] | None = None) -> Scorer:
             explanation=check.reason,
         )
 
-    return score
+    return with_recorded_world(score)
 
 
 async def _score_document(
@@ -396,4 +397,4 @@ def operator_score() -> Scorer:
             },
         )
 
-    return score
+    return with_recorded_world(score)
