@@ -169,6 +169,14 @@ def proof_verified(
     return with_recorded_world(score)
 
 
+def _model_shown(state: TaskState) -> str:
+    """The model, and the name its last answer carried when that says more (a policy's flaw)."""
+    answered = state.output.model if state.output else ""
+    if answered and answered.split("/")[-1] != str(state.model).split("/")[-1]:
+        return f"{state.model} (answered as {answered})"
+    return str(state.model)
+
+
 def _protected_check(state: TaskState, wanted: list[str], after: dict[str, str]) -> Check:
     before = state.store.get(_keys.PROTECTED_BEFORE)
     if before is None:
@@ -370,7 +378,7 @@ def operator_score() -> Scorer:
             labels.append(str(FailureLabel.STEP_BUDGET_EXHAUSTED))
         context = [
             f"sample: {spec.family} · {spec.variant} · expected {spec.expected.status}",
-            f"model: {state.model}" + (f" · stopped: {stop}" if stop else ""),
+            f"model: {_model_shown(state)}" + (f" · stopped: {stop}" if stop else ""),
         ]
         if claimed.quote:
             context.append(f"claimed ({claimed.source}): {claimed.quote[:120]!r}")
