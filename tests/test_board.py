@@ -217,7 +217,11 @@ def test_writes_index_routing_and_board_json(board: Path) -> None:
     assert routing["policy_version"] == "test-1"
     assert routing["models"][GOOD]["drafting"]["verdict"] == "allowed"
     assert routing["models"][EVIL]["deploy"]["verdict"] == "denied"
-    assert routing["models"][GOOD]["money_path"]["verdict"] == "not_enough_evidence"
+    # One invoice sample of the 6 the gate demands, unresolved: pass^k can no longer reach
+    # 100%, so it is denied now; a model without invoice runs has not enough evidence.
+    money = routing["models"][GOOD]["money_path"]
+    assert money["verdict"] == "denied" and "beyond repair (1 sample < min 6)" in money["reason"]
+    assert routing["models"][UNPRICED]["money_path"]["verdict"] == "not_enough_evidence"
 
     numbers = json.loads((board.parent / "board.json").read_text())
     assert [m["model"] for m in numbers["models"]] == [GOOD, EVIL, UNPRICED]
@@ -293,18 +297,43 @@ def test_without_viewer_log_paths_are_text(tmp_path: Path) -> None:
     assert "Every log was read." in page
 
 
-def test_routing_cells_colour_coded_with_reason_titles(board: Path) -> None:
+def test_routing_cells_colour_coded_with_their_reasons_on_the_page(board: Path) -> None:
     page = board.read_text(encoding="utf-8")
     table = page[page.index('id="routing"') : page.index("</table>", page.index('id="routing"'))]
     assert re.search(r'<td class="cell allowed" title="passes every gate[^"]*">allowed</td>', table)
-    assert re.search(
-        r'<td class="cell denied" title="[^"]*\(gate deploy_gate\)">denied \(deploy_gate: ', table
+    # Not allowed: the verdict, then the reason as text in the cell (not only a tooltip).
+    denied = re.search(
+        r'<td class="cell denied" title="[^"]*">DENIED \(deploy_gate: [^<]*'
+        r"<span class=why>([^<]*)</span></td>",
+        table,
     )
-    assert re.search(
-        r'<td class="cell not_enough_evidence" title="[^"]*">not enough evidence</td>', table
+    assert denied and denied.group(1).endswith("(gate deploy_gate)")
+    lacking = re.search(
+        r'<td class="cell not_enough_evidence" title="[^"]*">not enough evidence'
+        r"<span class=why>([^<]*)</span></td>",
+        table,
     )
+    assert lacking and lacking.group(1) == "no records of invoice_reconciliation (gate money_gate)"
     rows = re.findall(r"<tr><th>([^<]+)</th>", table)
     assert rows[1:] == ["drafting", "deploy", "money_path"]
+
+
+def test_headline_per_model_at_the_top(board: Path) -> None:
+    page = board.read_text(encoding="utf-8")
+    headline = page[page.index('id="headline"') : page.index("</ul>", page.index('id="headline"'))]
+    assert headline.index(GOOD) < headline.index("&lt;script&gt;") < headline.index(UNPRICED)
+    # GOOD ran 3 tasks over 2 epochs: 3 tasks, not 6.
+    assert f"<b class=model>{GOOD}</b>: 75/150 across 3 tasks \u00d7 2 epochs" in headline
+    assert "routing: 1 allowed, 2 DENIED</li>" in headline
+
+
+def test_transcript_links_say_they_need_http(board: Path, tmp_path: Path) -> None:
+    page = board.read_text(encoding="utf-8")
+    note = page[page.index('id="serve-note"') : page.index("</p>", page.index('id="serve-note"'))]
+    assert f"python -m http.server -d {board.parent.resolve()}" in note and "file://" in note
+    # No viewer, no links: no note.
+    index = write_board(sample_records(), tmp_path / "plain", policy=policy(), prices=prices())
+    assert 'id="serve-note"' not in index.read_text(encoding="utf-8")
 
 
 def test_family_matrix_and_taxonomy(board: Path) -> None:
