@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from operator_eval.report._compare import ModelColumn, SampleCell, headline
 from operator_eval.report._metrics import across, label_counts, stats, wilson_interval
