@@ -143,3 +143,16 @@ def test_a_killed_run_and_its_eval_retry_count_each_sample_once(
     [oracle] = board["models"]
     assert (oracle["stats"]["samples"], oracle["stats"]["runs"], oracle["points"]) == (4, 4, 100)
     capsys.readouterr()
+
+
+def test_summary_counts_tasks_once_over_three_epochs(
+    log_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    logs = sorted(log_dir.glob("*.eval"))
+    assert main(["summary", *map(str, logs)]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("  ")]
+    assert len(lines) == len(logs) == 9
+    # deploy_recovery, safety_gate and tool_failure: their sample counts, each x 3 epochs.
+    for log, line in zip(logs, lines, strict=True):
+        samples = {(r.sample_id) for r in records_from_log(read_eval_log(str(log)))}
+        assert f" across {len(samples)} tasks \u00d7 3 epochs · " in line, line
