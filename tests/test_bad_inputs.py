@@ -319,7 +319,7 @@ def test_folders_without_logs_are_skipped_not_fatal(good_log: Path, tmp_path: Pa
     records, problems = read_records([good_log.parent, tmp_path / "empty", tmp_path / "nope"])
     assert len(records) == 1
     assert problems == [
-        f"{tmp_path / 'empty'}: skipped: no .eval logs in this folder",
+        f"{tmp_path / 'empty'}: skipped: no .eval or .json logs in this folder",
         f"{tmp_path / 'nope'}: skipped: no such file or folder",
     ]
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
-from operator_eval.report._metrics import label_counts, stats, wilson_interval
-from operator_eval.report._records import SampleRecord
+from operator_eval.report._compare import ModelColumn, SampleCell, headline
+from operator_eval.report._metrics import across, label_counts, stats, wilson_interval
+from operator_eval.report._records import SampleRecord, latest_runs
 
 
 def rec(sample: str, epoch: int, resolved: bool, **flags: object) -> SampleRecord:
@@ -86,3 +89,65 @@ def test_label_counts_are_sorted_by_frequency() -> None:
 def test_no_records_gives_zero_rates_not_errors() -> None:
     s = stats([])
     assert (s.samples, s.runs, s.pass_hat_k, s.resolved_rate) == (0, 0, 0.0, 0.0)
+
+
+def test_across_counts_tasks_not_runs() -> None:
+    assert across(24, 24, 1) == "across 24 tasks"
+    assert across(1, 1, 1) == "across 1 task"
+    assert across(2, 4, 2) == "across 2 tasks \u00d7 2 epochs"
+    assert across(2, 5, 2) == "across 2 tasks (5 runs, at least 2 epochs each)"
+
+
+def test_summary_headline_of_two_tasks_over_two_epochs_says_two_tasks() -> None:
+    cells = {
+        (sid if epoch == 1 else f"{sid}#{epoch}"): SampleCell(
+            points=25,
+            resolved=True,
+            unsupported_done=False,
+            safety_violation=False,
+            runtime_failure=False,
+            sample_id=sid,
+            epoch=epoch,
+        )
+        for sid in ("a", "b")
+        for epoch in (1, 2)
+    }
+    line = headline(ModelColumn(name="m", cells=cells))
+    assert line.startswith("m: 100/100 across 2 tasks \u00d7 2 epochs · resolved 4/4 (100%)")
+
+
+T0 = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
+
+
+def test_latest_runs_keeps_one_result_per_task_sample_and_epoch() -> None:
+    # A killed log (a, b finished; c errored) and its retry (a, b copied, c and d run).
+    killed = [
+        rec("a", 1, True, completed_at=T0, log_path="killed.eval"),
+        rec("b", 1, False, completed_at=T0 + timedelta(seconds=1), log_path="killed.eval"),
+        rec("c", 1, False, error="killed", completed_at=T0 + timedelta(seconds=2)),
+    ]
+    retry = [
+        rec("a", 1, True, completed_at=T0, log_path="retry.eval"),
+        rec("b", 1, False, completed_at=T0 + timedelta(seconds=1), log_path="retry.eval"),
+        rec("c", 1, True, completed_at=T0 + timedelta(minutes=5), log_path="retry.eval"),
+        rec("d", 1, True, completed_at=T0 + timedelta(minutes=6), log_path="retry.eval"),
+    ]
+    for order in (killed + retry, retry + killed):
+        kept, superseded = latest_runs(order)
+        assert superseded == 3
+        by_id = {r.sample_id: r for r in kept}
+        assert sorted(by_id) == ["a", "b", "c", "d"]
+        assert by_id["c"].resolved and by_id["c"].error is None  # the retry's, not the error
+        s = stats(kept)
+        assert (s.samples, s.runs, s.resolved_rate) == (4, 4, 0.75)
+    # Other epochs and other models are other results.
+    other = [rec("a", 2, True), rec("a", 1, True, model="n")]
+    assert latest_runs(killed + other)[1] == 0
+
+
+def test_latest_runs_prefers_a_timed_record_and_else_the_last_read() -> None:
+    untimed, timed = rec("a", 1, False), rec("a", 1, True, completed_at=T0)
+    assert latest_runs([timed, untimed])[0] == [timed]
+    assert latest_runs([untimed, timed])[0] == [timed]
+    second = rec("a", 1, True, log_path="second.eval")
+    assert latest_runs([untimed, second])[0] == [second]

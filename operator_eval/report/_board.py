@@ -2,7 +2,9 @@
 
 `write_board` turns sample records into `index.html` (inline CSS and inline SVG, no
 JavaScript, no external fonts, scripts or images, so it works from `file://` and over HTTP
-with the network off), `routing.json` (the routing decisions) and `board.json` (every number
+with the network off; only the transcript links into a bundled viewer need HTTP, and the
+page says so in plain text, as it has no script to detect how it was opened),
+`routing.json` (the routing decisions) and `board.json` (every number
 the page shows). Every value read from a log (model names, labels, reasons, sample ids) is
 attacker-controlled and is HTML-escaped before it reaches the page.
 """
@@ -22,9 +24,16 @@ from typing import Any
 from urllib.parse import quote
 
 from operator_eval.report._cost import CostSummary, PriceTable, cost_summary
-from operator_eval.report._metrics import Stats, by_family, by_model, label_counts, stats
+from operator_eval.report._metrics import Stats, across, by_family, by_model, label_counts, stats
 from operator_eval.report._records import SampleRecord
-from operator_eval.report._routing import Decision, RoutingPolicy, decide, routing_json
+from operator_eval.report._routing import (
+    VERDICT_TEXT,
+    Decision,
+    RoutingPolicy,
+    decide,
+    routing_json,
+    verdict_text,
+)
 
 INDEX = "index.html"
 ROUTING_JSON = "routing.json"
@@ -77,6 +86,12 @@ td.allowed { background: #dafbe1; color: #116329; }
 td.denied { background: #ffebe9; color: #a40e26; }
 td.not_enough_evidence { background: #fff8c5; color: #7d4e00; }
 td.unknown { background: #eaeef2; color: #424a53; }
+td.cell span.why { display: block; white-space: normal; max-width: 18rem; margin-top: .2rem;
+  font-size: .74rem; text-align: left; color: #1f2328; }
+ul.headline { margin: .5rem 0 0; padding-left: 1.2rem; font-size: .95rem; }
+ul.headline li { margin: .15rem 0; }
+p.serve { background: #fff8c5; border: 1px solid #d4a72c; padding: .4rem .6rem;
+  font-size: .85rem; max-width: 60rem; }
 span.tag { display: inline-block; background: #eaeef2; border-radius: .6rem;
   padding: 0 .45rem; margin: 0 .2rem .15rem 0; font-size: .75rem; }
 span.flag { display: inline-block; border-radius: .25rem; padding: 0 .3rem; margin-right: .2rem;
@@ -373,13 +388,6 @@ def _taxonomy_svg(counts: dict[str, dict[str, int]]) -> str:
     )
 
 
-_VERDICT_TEXT = {
-    "allowed": "allowed",
-    "denied": "denied",
-    "not_enough_evidence": "not enough evidence",
-}
-
-
 def _routing_table(
     decisions: dict[str, list[Decision]], policy: RoutingPolicy, models: Sequence[str]
 ) -> tuple[str, dict[str, dict[str, Any]]]:
@@ -403,34 +411,67 @@ def _routing_table(
                 cells.append("<td class=empty>—</td>")
                 continue
             verdict = str(d.verdict)
-            text = _VERDICT_TEXT.get(verdict, verdict)
-            if verdict == "denied" and d.failing_gate:
-                why = (
-                    f"{d.failing_gate}: {d.failing_metric}" if d.failing_metric else d.failing_gate
-                )
-                text = f"denied ({why})"
-            css = verdict if verdict in _VERDICT_TEXT else "unknown"
+            text = verdict_text(d)
+            css = verdict if verdict in VERDICT_TEXT else "unknown"
             grid[category][model] = {
                 "verdict": verdict,
                 "failing_gate": d.failing_gate,
                 "failing_metric": d.failing_metric,
                 "reason": d.reason,
             }
-            cells.append(f'<td class="cell {css}" title="{_e(d.reason)}">{_e(text)}</td>')
+            # The reason is on the page, not only in a tooltip: a reader must see why a
+            # model may not take the work without hovering over every cell.
+            why = f"<span class=why>{_e(d.reason)}</span>" if verdict != "allowed" else ""
+            cells.append(f'<td class="cell {css}" title="{_e(d.reason)}">{_e(text)}{why}</td>')
         rows.append(f"<tr><th>{_e(category)}</th>{''.join(cells)}</tr>")
     if not rows:
         rows.append(f"<tr><td colspan={len(columns) + 1} class=empty>No categories.</td></tr>")
     legend = (
         '<p class=legend><span style="background:#dafbe1">allowed</span>'
-        '<span style="background:#ffebe9">denied (failing gate)</span>'
+        '<span style="background:#ffebe9">DENIED (failing gate: metric)</span>'
         '<span style="background:#fff8c5">not enough evidence</span> '
-        "Hover a cell for the reason.</p>"
+        "Every cell not allowed says why. A gate whose thresholds are already broken beyond "
+        "repair denies however few samples there are; not enough evidence only withholds "
+        "allowed.</p>"
     )
     table = (
         f'<table id="routing"><thead>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
         + legend
     )
     return table, grid
+
+
+def _headline(rows: Sequence[_ModelRow], decisions: dict[str, list[Decision]]) -> str:
+    """One line per model at the top: its score, what it ran, its key rates, its routing."""
+    items: list[str] = []
+    for row in rows:
+        s = row.stats
+        counts = {v: 0 for v in VERDICT_TEXT}
+        for d in decisions.get(row.model, []):
+            counts[d.verdict] = counts.get(d.verdict, 0) + 1
+        routed = ", ".join(f"{n} {VERDICT_TEXT[v]}" for v, n in counts.items() if n)
+        items.append(
+            f"<li><b class=model>{_e(row.model)}</b>: {s.points}/{s.max_points} "
+            f"{across(s.samples, s.runs, s.epochs)} &middot; resolved {_pct(s.resolved_rate)} "
+            f"&middot; unsupported DONE {_pct(s.unsupported_done_rate)} &middot; safety "
+            f"violations {_pct(s.safety_violation_rate)} &middot; routing: "
+            f"{_e(routed or 'no categories')}</li>"
+        )
+    if not items:
+        return '<p class="meta" id="headline">No scored samples.</p>'
+    return f'<ul class="headline" id="headline">{"".join(items)}</ul>'
+
+
+def _serve_note(out_dir: Path) -> str:
+    """Why a transcript link opened from disk shows a folder listing, and what to run."""
+    folder = str(out_dir.resolve())
+    return (
+        '<p class="serve" id="serve-note">Transcript links open the Inspect viewer bundled in '
+        "<code>viewer/</code>, which reads the logs over HTTP. If this page's address starts "
+        "with <code>file://</code>, a link shows a folder listing instead: serve the board "
+        f"with <code>python -m http.server -d {_e(folder)}</code> and open localhost:8000 "
+        "(or browse every log with <code>inspect view --log-dir LOGS</code>).</p>"
+    )
 
 
 def _failed_samples(
@@ -544,6 +585,8 @@ def write_board(
     labels = {row.model: label_counts(row.records) for row in rows}
     routing_html, grid = _routing_table(decisions, policy, models)
     failed_html, failed = _failed_samples(records, models, viewer)
+    if viewer is not None and failed:
+        failed_html = _serve_note(out_dir) + failed_html
 
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     logs = sorted({r.log_path for r in records})
@@ -568,6 +611,7 @@ def write_board(
 <header>
 <h1>operator-eval board</h1>
 <p class="meta">{meta}</p>
+{_headline(rows, decisions)}
 <nav><a href="#sec-leaderboard">Leaderboard</a><a href="#sec-families">Families</a>
 <a href="#sec-taxonomy">Failure taxonomy</a><a href="#sec-routing">Routing</a>
 <a href="#sec-failed">Failed samples</a><a href="#sec-problems">Problems</a></nav>

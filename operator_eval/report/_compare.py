@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from inspect_ai.log import EvalLog
 
+from operator_eval.report._metrics import across
 from operator_eval.report._records import model_label, records_from_log
 
 
@@ -21,6 +22,9 @@ class SampleCell:
     runtime_failure: bool
     labels: list[str] = field(default_factory=list)
     error: str | None = None
+    sample_id: str = ""
+    """The sample (task) this cell is a run of; several epochs share it."""
+    epoch: int = 1
 
 
 @dataclass
@@ -43,6 +47,8 @@ def column_from_log(log: EvalLog) -> ModelColumn:
             runtime_failure=r.runtime_failure,
             labels=list(r.labels),
             error=r.error,
+            sample_id=r.sample_id,
+            epoch=r.epoch,
         )
         for r in records_from_log(log)
     }
@@ -123,18 +129,27 @@ def render_table(columns: Sequence[ModelColumn]) -> str:
 
 
 def headline(column: ModelColumn) -> str:
-    """One line per model: `452/600 across 24 tasks · resolved 75% · unsupported DONE 4%`."""
+    """One line per model: `452/600 across 24 tasks · resolved 75% · unsupported DONE 4%`.
+
+    Tasks are counted once however many epochs ran them (`across 2 tasks \u00d7 2 epochs`);
+    points and rates are over every run.
+    """
     cells = list(column.cells.values())
     n = len(cells)
     if n == 0:
         return f"{column.name}: no samples"
     got = sum(c.points for c in cells)
+    epochs: dict[str, int] = {}
+    for key, c in column.cells.items():
+        task = c.sample_id or key.split("#", 1)[0]
+        epochs[task] = epochs.get(task, 0) + 1
+    extent = across(len(epochs), n, min(epochs.values()))
 
     def rate(count: int) -> str:
         return f"{count}/{n} ({100 * count / n:.0f}%)"
 
     return (
-        f"{column.name}: {got}/{column.max_points * n} across {n} tasks · "
+        f"{column.name}: {got}/{column.max_points * n} {extent} · "
         f"resolved {rate(sum(c.resolved for c in cells))} · "
         f"unsupported DONE {rate(sum(c.unsupported_done for c in cells))} · "
         f"safety violations {rate(sum(c.safety_violation for c in cells))} · "

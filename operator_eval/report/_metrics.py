@@ -107,3 +107,17 @@ def label_counts(records: Iterable[SampleRecord]) -> dict[str, int]:
         for label in r.labels:
             counts[label] += 1
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def across(samples: int, runs: int, epochs: int) -> str:
+    """How much a score is over: `across 24 tasks`, `across 2 tasks x 2 epochs`.
+
+    Tasks are distinct samples, never runs: 2 tasks over 2 epochs are not 4 tasks. When
+    the samples have different numbers of epochs the runs are counted instead.
+    """
+    tasks = f"{samples} task" if samples == 1 else f"{samples} tasks"
+    if runs == samples:
+        return f"across {tasks}"
+    if runs == samples * epochs:
+        return f"across {tasks} \u00d7 {epochs} epochs"
+    return f"across {tasks} ({runs} runs, at least {epochs} epochs each)"

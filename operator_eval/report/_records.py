@@ -14,10 +14,12 @@ import zipfile
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlparse
 
-from inspect_ai.log import EvalLog, EvalSample, read_eval_log
+from inspect_ai.log import EvalLog, EvalSample, list_eval_logs, read_eval_log
 from pydantic import ValidationError
 
 from operator_eval._defaults import DEFAULT_GRAPH, DEFAULT_MAX_STEPS
@@ -79,6 +81,9 @@ class SampleRecord:
     error: str | None = None
     """Set when the sample errored and was not scored (it still counts, as a failure)."""
     max_points: int = MAX_POINTS
+    completed_at: datetime | None = None
+    """When the sample finished (the log's completion or creation time for older logs):
+    which of several runs of one (task, sample, epoch) is the latest."""
 
 
 def _graph_name(graph: str) -> str:
@@ -128,6 +133,24 @@ def _usage(sample: EvalSample) -> dict[str, TokenUsage]:
     }
 
 
+def _when(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _completed_at(log: EvalLog, sample: EvalSample) -> datetime | None:
+    """The sample's own completion time; else its log's end, else the log's creation."""
+    return (
+        _when(sample.completed_at)
+        or _when(log.stats.completed_at if log.stats else None)
+        or _when(log.eval.created)
+    )
+
+
 def sample_record(log: EvalLog, sample: EvalSample, model: str) -> SampleRecord:
     """Flatten one sample of `log` (an errored, unscored sample becomes a failed record)."""
     meta = sample.metadata or {}
@@ -145,6 +168,7 @@ def sample_record(log: EvalLog, sample: EvalSample, model: str) -> SampleRecord:
         "usage": _usage(sample),
         "total_time": float(sample.total_time or 0.0),
         "log_path": log.location,
+        "completed_at": _completed_at(log, sample),
     }
     if score is None or not isinstance(score.value, dict):
         message = sample.error.message if sample.error else "not scored"
@@ -176,8 +200,21 @@ def records_from_log(log: EvalLog) -> list[SampleRecord]:
     return [sample_record(log, s, model) for s in log.samples or []]
 
 
+def _logs_in(folder: Path) -> list[Path]:
+    """Inspect's own listing of a folder (recursive): `.eval` logs and `--log-format json` ones.
+
+    Inspect takes a `.json` file for a log only when its name starts with a timestamp, as
+    Inspect names them, so a `board.json` or `routing.json` beside the logs is not read.
+    """
+    found = []
+    for info in list_eval_logs(str(folder), recursive=True):
+        parsed = urlparse(info.name)
+        found.append(Path(unquote(parsed.path)) if parsed.scheme == "file" else Path(info.name))
+    return sorted(found)
+
+
 def log_files(paths: Iterable[str | Path], problems: list[str] | None = None) -> list[Path]:
-    """Expand folders into their `.eval` logs; files are taken as given.
+    """Expand folders into their Inspect logs (`.eval` and `.json`); files are taken as given.
 
     Args:
         paths: Log files and folders of logs.
@@ -192,11 +229,11 @@ def log_files(paths: Iterable[str | Path], problems: list[str] | None = None) ->
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            logs = sorted(path.rglob("*.eval"))
+            logs = _logs_in(path)
             if logs:
                 found.extend(logs)
                 continue
-            problem = "no .eval logs in this folder"
+            problem = "no .eval or .json logs in this folder"
         elif path.is_file():
             found.append(path)
             continue
@@ -262,8 +299,50 @@ def _read_problem(path: Path, error: Exception) -> str:
     return f"{type(error).__name__}: {text}"
 
 
+def _key(record: SampleRecord) -> tuple[str, str, str, int]:
+    return (record.model, record.task, record.sample_id, record.epoch)
+
+
+def latest_runs(records: Sequence[SampleRecord]) -> tuple[list[SampleRecord], int]:
+    """Keep one record per (model, task, sample, epoch): the latest to complete.
+
+    A run killed mid-way and its `inspect eval-retry` both hold the samples that finished
+    before the kill (the retry copies them), and a sample that errored in the first log
+    is run again in the retry: counting both logs counts those samples twice. The latest
+    by completion time (`SampleRecord.completed_at`) wins, an errored one included; on a
+    tie (a sample the retry copied unchanged) the record read last wins: the two are the
+    same run, only the log it links to differs.
+
+    Returns:
+        The kept records, in the order first seen, and how many were superseded.
+    """
+    latest: dict[tuple[str, str, str, int], SampleRecord] = {}
+    order: list[tuple[str, str, str, int]] = []
+    for record in records:
+        key = _key(record)
+        kept = latest.get(key)
+        if kept is None:
+            order.append(key)
+            latest[key] = record
+        elif _later_or_same(record, kept):
+            latest[key] = record
+    return [latest[k] for k in order], len(records) - len(order)
+
+
+def _later_or_same(new: SampleRecord, old: SampleRecord) -> bool:
+    if new.completed_at is None or old.completed_at is None:
+        return new.completed_at is not None or old.completed_at is None
+    try:
+        return new.completed_at >= old.completed_at
+    except TypeError:  # one time zone aware and one naive: compare as UTC wall times
+        return new.completed_at.replace(tzinfo=None) >= old.completed_at.replace(tzinfo=None)
+
+
 def read_records(paths: Sequence[str | Path]) -> tuple[list[SampleRecord], list[str]]:
     """Read every log; a log that cannot be read is reported and skipped, the others are kept.
+
+    One record is kept per (model, task, sample, epoch), the latest to complete (see
+    `latest_runs`): a killed log and its `inspect eval-retry` count each sample once.
 
     A path that does not exist, a folder without logs, and a log that is missing,
     empty, truncated, corrupt or not an Inspect log each give one problem line naming
@@ -289,4 +368,5 @@ def read_records(paths: Sequence[str | Path]) -> tuple[list[SampleRecord], list[
             records.extend(records_from_log(log))
         except (LookupError, ValueError, TypeError, AttributeError) as ex:
             problems.append(f"{path}: skipped: cannot read scores: {type(ex).__name__}: {ex}")
-    return records, problems
+    kept, _ = latest_runs(records)
+    return kept, problems

@@ -4,7 +4,8 @@ A `RoutingPolicy` (YAML; the packaged default is `routing_default.yaml`) lists, 
 category, the gates a model must pass. A gate names task families (as strings, so families
 added later need no code change) and the evidence and thresholds it demands on them.
 `decide` checks every model's records against every category; a category whose families
-have no evidence for a model is "not enough evidence", never "allowed".
+have no evidence for a model is "not enough evidence", never "allowed", unless what there is
+already breaks a threshold beyond repair: then it is "denied" however few samples there are.
 """
 
 from __future__ import annotations
@@ -309,47 +310,8 @@ def _evidence(gate: Gate, present: Sequence[str]) -> tuple[list[str], list[str]]
     )
 
 
-def check_gate(gate: Gate, families: Mapping[str, Sequence[SampleRecord]]) -> GateResult:
-    """Check one gate against one model's records grouped by family.
-
-    Evidence first (every named family present, `min_samples`, `min_epochs`), then the
-    thresholds. A denied result names the first failing metric; its reason lists them all.
-    """
-    measured, missing = _evidence(gate, list(families))
-    tag = f"(gate {gate.name})"
-    if not measured:
-        wanted = ", ".join(gate.families) if gate.families else "any family"
-        return GateResult(
-            gate=gate.name,
-            outcome="not_enough_evidence",
-            metric="no records",
-            reason=f"no records of {wanted} {tag}",
-        )
-    s = stats([r for f in measured for r in families[f]])
-    metrics = GateMetrics.from_stats(measured, s)
-
-    def result(outcome: GateOutcome, metric: str | None, reason: str) -> GateResult:
-        return GateResult(
-            gate=gate.name, outcome=outcome, metric=metric, reason=reason, metrics=metrics
-        )
-
-    if missing:
-        return result(
-            "not_enough_evidence", "no records", f"no records of {', '.join(missing)} {tag}"
-        )
-    if gate.min_samples is not None and s.samples < gate.min_samples:
-        return result(
-            "not_enough_evidence",
-            "samples",
-            f"{_count(s.samples, 'sample')} < min {gate.min_samples} {tag}",
-        )
-    if gate.min_epochs is not None and s.epochs < gate.min_epochs:
-        return result(
-            "not_enough_evidence",
-            "epochs",
-            f"{_count(s.epochs, 'epoch')} < min {gate.min_epochs} {tag}",
-        )
-
+def _thresholds(gate: Gate, s: Stats) -> list[tuple[str, str]]:
+    """Every threshold `s` breaks, as (metric, reason), once the gate has its evidence."""
     failures: list[tuple[str, str]] = []
     maxima = (
         ("safety violations", s.safety_violation_rate, gate.max_safety_violation_rate),
@@ -362,6 +324,108 @@ def check_gate(gate: Gate, families: Mapping[str, Sequence[SampleRecord]]) -> Ga
     if gate.min_pass_hat_k is not None and s.pass_hat_k < gate.min_pass_hat_k - _EPS:
         label = f"pass^{s.epochs}"
         failures.append((label, f"{label} {_pct(s.pass_hat_k)} < min {_pct(gate.min_pass_hat_k)}"))
+    return failures
+
+
+def _irreparable(
+    gate: Gate, records: Sequence[SampleRecord], missing_families: int
+) -> list[tuple[str, str]]:
+    """The thresholds already broken beyond repair while the gate still lacks evidence.
+
+    The gate would be decided on the least evidence it demands: every sample it has so
+    far with at least `min_epochs` epochs, plus one new sample per family still without
+    records, plus new samples up to `min_samples`. Were every one of those missing runs
+    clean, a rate over a maximum or a pass^k under a minimum would still fail: then more
+    evidence cannot earn the gate and it denies now. A cap of 0 is broken by a single
+    violation; a 10% cap by 3 unsupported DONE in the 3 runs of a `--limit 3` run when the
+    gate demands 6 samples (at least 3 of 6 runs, 50%).
+    """
+    epochs_needed = gate.min_epochs or 1
+    per_sample: dict[tuple[str, str], list[SampleRecord]] = {}
+    for r in records:
+        per_sample.setdefault((r.task, r.sample_id), []).append(r)
+    samples_needed = max(len(per_sample) + missing_families, gate.min_samples or 0)
+    new_samples = samples_needed - len(per_sample)
+    runs_needed = sum(max(len(v), epochs_needed) for v in per_sample.values())
+    runs_needed += new_samples * epochs_needed
+    failures: list[tuple[str, str]] = []
+    maxima = (
+        ("safety violations", "safety_violation", gate.max_safety_violation_rate),
+        ("unsupported DONE", "unsupported_done", gate.max_unsupported_done_rate),
+        ("runtime failures", "runtime_failure", gate.max_runtime_failure_rate),
+    )
+    for label, flag, limit in maxima:
+        seen = sum(bool(getattr(r, flag)) for r in records)
+        if limit is not None and seen and seen / runs_needed > limit + _EPS:
+            failures.append(
+                (
+                    label,
+                    f"{label} {seen}/{_count(len(records), 'run')}: at least "
+                    f"{_pct(seen / runs_needed)} of the {runs_needed} the gate needs "
+                    f"> max {_pct(limit)}",
+                )
+            )
+    if gate.min_pass_hat_k is not None:
+        # pass^k counts a sample only if resolved in each of its first k epochs, and k is
+        # at least `min_epochs`: a miss among those can never be taken back.
+        failed = sum(
+            not all(r.resolved for r in sorted(v, key=lambda r: r.epoch)[:epochs_needed])
+            for v in per_sample.values()
+        )
+        best = (samples_needed - failed) / samples_needed
+        if failed and best < gate.min_pass_hat_k - _EPS:
+            failures.append(
+                (
+                    "pass^k",
+                    f"pass^k at most {_pct(best)}: {failed} of the {samples_needed} samples "
+                    f"the gate needs already unresolved < min {_pct(gate.min_pass_hat_k)}",
+                )
+            )
+    return failures
+
+
+def check_gate(gate: Gate, families: Mapping[str, Sequence[SampleRecord]]) -> GateResult:
+    """Check one gate against one model's records grouped by family.
+
+    Evidence first (every named family present, `min_samples`, `min_epochs`), then the
+    thresholds. A denied result names the first failing metric; its reason lists them all.
+    Without enough evidence the gate still denies when a threshold is already broken
+    beyond repair (see `_irreparable`): "not enough evidence" only withholds "allowed".
+    """
+    measured, missing = _evidence(gate, list(families))
+    tag = f"(gate {gate.name})"
+    if not measured:
+        wanted = ", ".join(gate.families) if gate.families else "any family"
+        return GateResult(
+            gate=gate.name,
+            outcome="not_enough_evidence",
+            metric="no records",
+            reason=f"no records of {wanted} {tag}",
+        )
+    records = [r for f in measured for r in families[f]]
+    s = stats(records)
+    metrics = GateMetrics.from_stats(measured, s)
+
+    def result(outcome: GateOutcome, metric: str | None, reason: str) -> GateResult:
+        return GateResult(
+            gate=gate.name, outcome=outcome, metric=metric, reason=reason, metrics=metrics
+        )
+
+    lacking: tuple[str, str] | None = None
+    if missing:
+        lacking = ("no records", f"no records of {', '.join(missing)}")
+    elif gate.min_samples is not None and s.samples < gate.min_samples:
+        lacking = ("samples", f"{_count(s.samples, 'sample')} < min {gate.min_samples}")
+    elif gate.min_epochs is not None and s.epochs < gate.min_epochs:
+        lacking = ("epochs", f"{_count(s.epochs, 'epoch')} < min {gate.min_epochs}")
+    if lacking is not None:
+        broken = _irreparable(gate, records, len(missing))
+        if broken:
+            why = "; ".join(t for _, t in broken)
+            return result("denied", broken[0][0], f"{why}, beyond repair ({lacking[1]}) {tag}")
+        return result("not_enough_evidence", lacking[0], f"{lacking[1]} {tag}")
+
+    failures = _thresholds(gate, s)
     if failures:
         return result("denied", failures[0][0], f"{'; '.join(t for _, t in failures)} {tag}")
     return result("pass", None, f"passes {tag}")
@@ -416,14 +480,29 @@ def decide(policy: RoutingPolicy, records: Sequence[SampleRecord]) -> dict[str, 
     }
 
 
+VERDICT_TEXT: dict[str, str] = {
+    "allowed": "allowed",
+    "denied": "DENIED",
+    "not_enough_evidence": "not enough evidence",
+}
+"""How a verdict reads, the same in the printed table and on the board."""
+
+
+def verdict_text(decision: Decision) -> str:
+    """A cell's text: "allowed", "DENIED (gate: metric)" or "not enough evidence"."""
+    text = VERDICT_TEXT.get(decision.verdict, decision.verdict)
+    if decision.verdict == "denied" and decision.failing_gate:
+        why = (
+            f"{decision.failing_gate}: {decision.failing_metric}"
+            if decision.failing_metric
+            else decision.failing_gate
+        )
+        text = f"{text} ({why})"
+    return text
+
+
 def _cell(decision: Decision | None) -> str:
-    if decision is None:
-        return "-"
-    if decision.verdict == "allowed":
-        return "allowed"
-    if decision.verdict == "denied":
-        return f"DENIED ({decision.failing_gate}: {decision.failing_metric})"
-    return "no evidence"
+    return "-" if decision is None else verdict_text(decision)
 
 
 def _categories(decisions: Mapping[str, Sequence[Decision]]) -> list[str]:
@@ -442,7 +521,7 @@ table: a drafter + verifier label runs past 100 characters and would wrap every 
 def render_routing(decisions: Mapping[str, Sequence[Decision]]) -> str:
     """A plain-text table, categories by models, then the reason of every cell not allowed.
 
-    Cells read "allowed", "DENIED (gate: metric)" or "no evidence". Reasons are grouped
+    Cells read "allowed", "DENIED (gate: metric)" or "not enough evidence". Reasons are grouped
     by model. When a label is longer than `COLUMN_LABEL_CHARS`, every column is headed
     `[n]` and a legend names the models.
     """
