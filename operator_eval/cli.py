@@ -1,4 +1,4 @@
-"""`operator-eval`: tasks, schemas, runs side by side, summaries, routing, the board, check-proof."""
+"""`operator-eval`: tasks, schemas, side-by-side runs, summaries, routing, board, check-proof."""
 
 from __future__ import annotations
 

@@ -37,8 +37,9 @@ def _variants(name: str) -> tuple[str, list[str]]:
 
 def _registered_tasks() -> dict[str, Any]:
     """The package's `@task` functions by short name, as Inspect's registry holds them."""
-    import operator_eval._registry  # noqa: F401  (registers the tasks, as Inspect does)
     from inspect_ai._util.registry import registry_find, registry_info
+
+    import operator_eval._registry  # noqa: F401  (registers the tasks, as Inspect does)
 
     found = registry_find(lambda info: info.type == "task")
     tasks = {}

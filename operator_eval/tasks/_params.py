@@ -100,7 +100,7 @@ def eval_models() -> list[str] | None:
     function from `inspect eval`/`eval("...")`; None when the task is built outside an
     eval (e.g. `eval(deploy_recovery(), ...)` builds it first).
     """
-    from inspect_ai.model import Model, model_roles
+    from inspect_ai.model import model_roles
     from inspect_ai.model._model import active_model
 
     model = active_model()
@@ -109,5 +109,5 @@ def eval_models() -> list[str] | None:
     names = [str(model)]
     for assigned in model_roles().values():
         for role_model in assigned if isinstance(assigned, list) else [assigned]:
-            names.append(str(role_model) if isinstance(role_model, Model) else str(role_model))
+            names.append(str(role_model))
     return names

@@ -6,8 +6,8 @@ from inspect_ai import Task, task
 
 from operator_eval._defaults import DEFAULT_MAX_STEPS
 from operator_eval.agent import DEFAULT_GRAPH
-from operator_eval.tasks._family import AUTO_SANDBOX, operator_task
-from operator_eval.tasks._params import check_params
+from operator_eval.tasks._family import operator_task
+from operator_eval.tasks._params import AUTO_SANDBOX, check_params
 from operator_eval.world._data import load_family_yaml
 from operator_eval.world._sample import dataset_of
 from operator_eval.world._suite import load_suite, suite_specs

@@ -6,8 +6,8 @@ from inspect_ai import Task, task
 
 from operator_eval._defaults import DEFAULT_MAX_STEPS
 from operator_eval.agent import DEFAULT_GRAPH
-from operator_eval.tasks._family import AUTO_SANDBOX, family_task
-from operator_eval.tasks._params import check_params
+from operator_eval.tasks._family import family_task
+from operator_eval.tasks._params import AUTO_SANDBOX, check_params
 
 
 @task
