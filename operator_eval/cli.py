@@ -1,9 +1,11 @@
-"""`operator-eval`: schemas, runs side by side, summaries, routing, the board, check-proof."""
+"""`operator-eval`: tasks, schemas, side-by-side runs, summaries, routing, board, check-proof."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import select
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -206,10 +208,29 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return main_bench(as_json=args.json, quick=args.quick)
 
 
+def cmd_tasks(args: argparse.Namespace) -> int:
+    """List the tasks `inspect eval operator_eval/...` runs, with variants and parameters."""
+    from operator_eval.tasks._catalog import reference_models, render_catalog, task_catalog
+
+    entries = task_catalog()
+    if args.json:
+        print(json.dumps({"tasks": entries, "reference_models": reference_models()}, indent=2))
+    else:
+        print(render_catalog(entries))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `operator-eval`."""
     parser = argparse.ArgumentParser(prog="operator-eval", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
+
+    tasks = sub.add_parser(
+        "tasks",
+        help="list the tasks (families and suites): variants, -T parameters, the inspect command",
+    )
+    tasks.add_argument("--json", action="store_true", help="print the catalogue as JSON")
+    tasks.set_defaults(func=cmd_tasks)
 
     schema = sub.add_parser(
         "schema", help="print a JSON schema (proof, reconciliation, routing, taskspec)"
@@ -310,10 +331,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _stdout_closed() -> bool:
+    """Whether the reader of our stdout went away (a pipe whose other end is closed)."""
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(event & select.POLLERR for _, event in poller.poll(0))
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `operator-eval` command."""
     args = build_parser().parse_args(argv)
-    result: int = args.func(args)
+    try:
+        result: int = args.func(args)
+        sys.stdout.flush()  # here, not at exit, where a broken pipe is only "ignored"
+    except BrokenPipeError:
+        if not _stdout_closed():
+            raise  # a broken socket of the command's own, not the reader of our output
+        # `operator-eval schema proof | head`: the reader has all it wants. Stop quietly,
+        # as `cat` does; point stdout at /dev/null so the exit-time flush stays silent.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, what a shell reports for a writer stopped this way
     return result
 
 

@@ -21,6 +21,7 @@ from operator_eval.sandbox import (
     BwrapConfig,
     BwrapSandboxEnvironment,
     BwrapUnavailableError,
+    UnisolatedSandboxError,
     bwrap_problem,
     default_sandbox,
     load_config,
@@ -318,25 +319,33 @@ def test_config_loads_from_a_yaml_file(tmp_path: Path) -> None:
     )
 
 
-def test_default_sandbox_falls_back_to_local_with_one_warning(
+def test_default_sandbox_falls_back_to_local_for_scripted_policies_only(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    default_sandbox.cache_clear()
     monkeypatch.setattr(sandbox_pkg, "bwrap_problem", lambda: "no bwrap here (test)")
+    sandbox_pkg._warn_unisolated.cache_clear()
     try:
         with caplog.at_level(logging.WARNING):
-            assert default_sandbox() == "local"
-            assert default_sandbox() == "local"
+            assert default_sandbox(["opeval/oracle"]) == "local"
+            assert default_sandbox(["opeval/flawed", "opeval/oracle"]) == "local"
         warnings = [r for r in caplog.records if "no bwrap here (test)" in r.getMessage()]
         assert len(warnings) == 1
+        # a real model, a real model in a role, or a model not known yet: refused
+        for models in (["ollama/qwen3:8b"], ["opeval/oracle", "openai/gpt-5"], None, []):
+            with pytest.raises(UnisolatedSandboxError) as ex:
+                default_sandbox(models)
+            message = str(ex.value)
+            assert "no bwrap here (test)" in message
+            assert "-T sandbox=local" in message
+            assert "\n" not in message
     finally:
-        default_sandbox.cache_clear()
+        sandbox_pkg._warn_unisolated.cache_clear()
 
 
 @needs_bwrap
 def test_default_sandbox_is_bwrap_when_usable() -> None:
-    default_sandbox.cache_clear()
-    assert default_sandbox() == "bwrap"
+    assert default_sandbox(["openai/gpt-5"]) == "bwrap"
+    assert default_sandbox(None) == "bwrap"
 
 
 async def test_a_missing_bwrap_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -195,18 +195,32 @@ def test_file_whose_import_raises(tmp_path: Path) -> None:
         load_graph_target(f"{path}:make_graph")
 
 
-def test_missing_attribute_lists_what_the_module_defines(tmp_path: Path) -> None:
+def test_missing_attribute_lists_the_factories_not_the_imports(tmp_path: Path) -> None:
     path = write(
         tmp_path / "defs.py",
-        "def build_agent():\n    pass\n\nGRAPH = None\n_private = 1\n",
+        "from langgraph.graph import StateGraph, add_messages\n"
+        "from os.path import join\n"
+        "from langchain_core.tools import tool\n\n"
+        "def build_agent(model, tools):\n    pass\n\n"
+        "def helper(state):\n    pass\n\n"
+        "class Prebuilt:\n    async def ainvoke(self, input, config=None):\n        pass\n\n"
+        "GRAPH = Prebuilt()\nLIMIT = 3\n_private = 1\n\n"
+        '@tool\ndef lookup(query: str) -> str:\n    """Look up."""\n    return query\n',
     )
     with pytest.raises(GraphSpecError) as ex:
         load_graph_target(f"{path}:make_graph")
     message = str(ex.value)
     assert "no attribute 'make_graph'" in message
-    assert "build_agent" in message
-    assert "GRAPH" in message
-    assert "_private" not in message
+    assert message.endswith("its graph factories: GRAPH, build_agent")
+    # imports, helpers needing other arguments, classes, constants and tools are left out
+    for name in ("StateGraph", "add_messages", "join", "helper", "Prebuilt", "LIMIT", "lookup"):
+        assert name not in message
+
+
+def test_missing_attribute_in_a_module_without_factories(tmp_path: Path) -> None:
+    path = write(tmp_path / "empty.py", "import os\nVALUE = 1\n")
+    with pytest.raises(GraphSpecError, match="defines no graph factory"):
+        load_graph_target(f"{path}:make_graph")
 
 
 def test_missing_module(package: tuple[str, Path]) -> None:

@@ -16,10 +16,14 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.tools import BaseTool
 
 from operator_eval._paths import data_dir
+from operator_eval._usage import UsageError
+
+FACTORY_ARGS = ("model", "tools", "review_tools")
+"""The keyword arguments `build_graph` gives a factory (each only if it takes it)."""
 
 
-class GraphSpecError(ValueError):
-    """A graph spec that cannot be loaded; the message says what is wrong."""
+class GraphSpecError(UsageError):
+    """A graph spec that cannot be loaded; the message says what is wrong (one line)."""
 
 
 @runtime_checkable
@@ -96,11 +100,46 @@ def load_graph_target(spec: str) -> Any:
     is_file = target.endswith(".py") or "/" in target or "\\" in target
     module = _load_file(target) if is_file else _load_module(target)
     if not hasattr(module, attr):
-        public = sorted(n for n in vars(module) if not n.startswith("_"))
-        raise GraphSpecError(
-            f"{target!r} has no attribute {attr!r}; it defines: {', '.join(public[:20])}"
+        found = graph_candidates(module)
+        offer = (
+            f"its graph factories: {', '.join(found)}"
+            if found
+            else "it defines no graph factory (a function taking model/tools) or compiled graph"
         )
+        raise GraphSpecError(f"{target!r} has no attribute {attr!r}; {offer}")
     return getattr(module, attr)
+
+
+def _is_factory(obj: Any, module: ModuleType) -> bool:
+    """A function of `module` itself (not an import) that `build_graph` can call."""
+    if not inspect.isfunction(obj) or obj.__module__ != module.__name__:
+        return False
+    try:
+        params = inspect.signature(obj).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return all(
+        p.name in FACTORY_ARGS
+        or p.default is not inspect.Parameter.empty
+        or p.kind in (inspect.Parameter.VAR_KEYWORD, inspect.Parameter.VAR_POSITIONAL)
+        for p in params
+    )
+
+
+def graph_candidates(module: ModuleType) -> list[str]:
+    """The public names in `module` a graph spec could name: factories and compiled graphs.
+
+    Imports are left out (a helper imported from langgraph is not this module's graph),
+    and so are tools: a LangChain tool has `ainvoke` too, but is no graph.
+    """
+    return sorted(
+        name
+        for name, obj in vars(module).items()
+        if not name.startswith("_")
+        and not inspect.isclass(obj)
+        and not isinstance(obj, BaseTool)
+        and (_is_factory(obj, module) or isinstance(obj, RunnableGraph))
+    )
 
 
 def build_graph(

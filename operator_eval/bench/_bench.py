@@ -177,10 +177,11 @@ async def _sandbox_floors(samples: int = 20) -> tuple[float, float]:
     """
     from inspect_ai.util._sandbox.registry import registry_find_sandboxenv
 
-    from operator_eval.tasks._family import AUTO_SANDBOX, resolve_sandbox
+    from operator_eval.sandbox import default_sandbox
     from operator_eval.tools._tools import command_argv
 
-    env_type: Any = registry_find_sandboxenv(resolve_sandbox(AUTO_SANDBOX))
+    # what `auto` gives the bench's runs, which play the scripted oracle
+    env_type: Any = registry_find_sandboxenv(default_sandbox(["opeval/oracle"]))
     await env_type.task_init("bench", None)
     environments = await env_type.sample_init("bench", None, {})
     box = environments["default"]

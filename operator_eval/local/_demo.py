@@ -64,7 +64,8 @@ def one_per_family(seed: int = 0) -> list[str]:
     from operator_eval.tasks.benchboard import benchboard
 
     chosen: dict[str, str] = {}
-    for sample in benchboard(seed=seed).dataset:
+    # only its dataset is read: no model runs, so any sandbox will do
+    for sample in benchboard(seed=seed, sandbox="local").dataset:
         family = str(sample.id).split(".", 1)[0]
         chosen.setdefault(family, str(sample.id))
     return list(chosen.values())
@@ -198,8 +199,8 @@ def main_demo(args: argparse.Namespace) -> int:
 
     Returns:
         0 when every row ran and every log was read; 1 when a row failed or a log was
-        unreadable (the board still shows the rest); 2 when the local model cannot run
-        (checked before anything starts).
+        unreadable (the board still shows the rest); 2 when the local model cannot run,
+        or could only run unisolated (no working bwrap) (checked before anything starts).
     """
     started = time.monotonic()
     model = BUNDLED_MODELS[args.local_model]
@@ -209,6 +210,15 @@ def main_demo(args: argparse.Namespace) -> int:
         model.gguf_path()
     except LocalModelError as ex:
         print(f"operator-eval demo: {ex}", file=sys.stderr)
+        return 2
+    from operator_eval.sandbox import bwrap_problem
+
+    problem = bwrap_problem()
+    if problem is not None:  # the local model's commands would run on the host
+        print(
+            f"operator-eval demo: the local model needs the bwrap sandbox: {problem}",
+            file=sys.stderr,
+        )
         return 2
     log_dir = Path(args.log_dir) / datetime.now().strftime("%Y%m%d-%H%M%S")
     runs = plan(args.local_model, args.local_steps, args.seed)

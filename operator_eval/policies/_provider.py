@@ -23,6 +23,7 @@ from inspect_ai.solver._task_state import sample_state
 from inspect_ai.tool import ToolCall, ToolChoice, ToolInfo
 
 from operator_eval._review import VERDICT_TOOL
+from operator_eval._usage import UsageError
 from operator_eval.policies._policies import (
     FLAWS,
     POLICIES,
@@ -69,26 +70,34 @@ class OperatorPolicyAPI(ModelAPI):
         **model_args: Any,
     ) -> None:
         super().__init__(model_name, base_url, api_key, [], config or GenerateConfig())
+        # UsageError: Inspect prints these mistakes as one line, no traceback
         if model_args:
-            raise ValueError(f"opeval/{model_name}: unknown model args {sorted(model_args)}")
+            unknown = ", ".join(sorted(model_args))
+            raise UsageError(
+                f"opeval/{model_name}: unknown model args {unknown}; it takes: flaw, latency"
+            )
         if model_name == "flawed":
             if flaw not in FLAWS:
-                raise ValueError(
-                    f"opeval/flawed needs -M flaw=NAME with NAME one of: {', '.join(FLAWS)}"
+                got = "none given" if flaw is None else f"got {flaw!r}"
+                raise UsageError(
+                    f"opeval/flawed needs -M flaw=NAME ({got}); NAME is one of: {', '.join(FLAWS)}"
                 )
             self._policy = FLAWS[flaw]
         elif model_name in POLICIES:
             if flaw is not None:
-                raise ValueError(f"-M flaw= only applies to opeval/flawed, not {model_name}")
+                raise UsageError(f"-M flaw= only applies to opeval/flawed, not {model_name}")
             self._policy = POLICIES[model_name]
         else:
             known = ", ".join([*POLICIES, "flawed"])
-            raise ValueError(f"unknown opeval policy {model_name!r}; known: {known}")
+            raise UsageError(f"unknown opeval policy {model_name!r}; known: {known}")
         self._flaw = flaw
         # A simulated model latency per call (`-M latency=0.3`), e.g. for concurrency benchmarks.
-        self._latency = float(latency)
-        if self._latency < 0:
-            raise ValueError(f"opeval: latency must not be negative, got {latency}")
+        try:
+            self._latency = float(latency)
+        except (TypeError, ValueError):
+            self._latency = -1.0
+        if not self._latency >= 0:  # also NaN
+            raise UsageError(f"opeval: -M latency must be seconds >= 0, got {latency!r}")
 
     async def generate(
         self,

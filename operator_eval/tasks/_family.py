@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Final, Literal, overload
+from typing import Literal, overload
 
 from inspect_ai import Task
 from inspect_ai.dataset import Dataset
@@ -13,13 +13,12 @@ from inspect_ai.util import SandboxEnvironmentSpec
 from operator_eval.agent import operator_agent
 from operator_eval.sandbox import default_sandbox
 from operator_eval.scorers import POINTS_TOTAL_KEY, operator_score
+from operator_eval.tasks._params import AUTO_SANDBOX, eval_models
 from operator_eval.world import build_dataset, world_cleanup, world_setup
 from operator_eval.world._data import load_family_yaml
 
 HEADLINE = HeadlineMetric(scorer="operator_score", score="points", metric=POINTS_TOTAL_KEY)
 """The number a log listing shows for a run: points earned (the 452 of '452/600')."""
-AUTO_SANDBOX: Final = "auto"
-"""The tasks' default sandbox: `bwrap` where it works on this host, else `local` (warned)."""
 CONTAINER_CONFIGS = {"docker": "compose.yaml", "k8s": "values.yaml"}
 """Inspect's container sandboxes, and the file in `operator_eval/sandbox/containers` each gets."""
 
@@ -50,11 +49,12 @@ def resolve_sandbox(sandbox: str) -> str | SandboxEnvironmentSpec: ...
 def resolve_sandbox(sandbox: str) -> str | SandboxEnvironmentSpec:
     """The sandbox a task runs in.
 
-    `auto` resolved to `bwrap` or `local`; `docker` and `k8s` with the shipped config
+    `auto` resolved to `bwrap`, or to `local` for scripted policies only (else it
+    refuses: `default_sandbox`); `docker` and `k8s` with the shipped config
     (`container_config`), which `-T sandbox=docker` selects; anything else as given.
     """
     if sandbox == AUTO_SANDBOX:
-        return default_sandbox()
+        return default_sandbox(eval_models())
     if sandbox in CONTAINER_CONFIGS:
         return SandboxEnvironmentSpec(sandbox, str(container_config(sandbox)))
     return sandbox

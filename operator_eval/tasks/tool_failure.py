@@ -6,7 +6,8 @@ from inspect_ai import Task, task
 
 from operator_eval._defaults import DEFAULT_MAX_STEPS
 from operator_eval.agent import DEFAULT_GRAPH
-from operator_eval.tasks._family import AUTO_SANDBOX, family_task
+from operator_eval.tasks._family import family_task
+from operator_eval.tasks._params import AUTO_SANDBOX, check_params
 
 
 @task
@@ -29,7 +30,11 @@ def tool_failure(
             `-S graph=...`).
         max_steps: Step budget of the agent.
         sandbox: Inspect sandbox type (the world needs `python3`, `bash`, `timeout`).
-            `auto` (the default) is `bwrap` where bubblewrap works on this host, else
-            `local` (no isolation) with a warning.
+            `auto` (the default) is `bwrap` where bubblewrap works on this host;
+            without it `local` (no isolation) for the scripted `opeval/` policies
+            only, and a one-line refusal for any other model.
     """
-    return family_task("tool_failure", seed, graph=graph, max_steps=max_steps, sandbox=sandbox)
+    params = check_params(
+        "tool_failure", seed=seed, graph=graph, max_steps=max_steps, sandbox=sandbox
+    )
+    return family_task("tool_failure", **params._asdict())
