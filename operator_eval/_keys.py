@@ -25,3 +25,6 @@ RUNTIME_HEALTH = "operator_eval:runtime_health"
 """Model calls, failed calls by error class, retries and resumes as the agent saw them."""
 CONTROL_PID = "operator_eval:control_pid"
 """Pid of the world's control plane (its socket must be served by this process alone)."""
+WORLD_TAPE = "operator_eval:world_tape"
+"""What the world answered the scorers (probe answers, expectation commands and checks),
+recorded at scoring time so that `inspect score` re-derives the checks without a sandbox."""

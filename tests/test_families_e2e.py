@@ -196,8 +196,8 @@ def test_benchboard_oracle_is_24_tasks_and_600_points(runs: Runs) -> None:
     assert len(samples) == 24
     assert sum(s.scores["operator_score"].value["points"] for s in samples) == 600
     points = next(s for s in (log.results.scores if log.results else []) if s.name == "points")
-    assert points.metrics["operator_eval/total"].value == 600
-    assert points.metrics["operator_eval/possible"].value == 600
+    assert points.metrics["operator_eval/points_total"].value == 600
+    assert points.metrics["operator_eval/points_possible"].value == 600
     families = {str(s.id).split(".", 1)[0] for s in samples}
     assert families == {"deploy_recovery", *FAMILIES}
     assert log.eval.metadata and log.eval.metadata["suite"] == "benchboard"

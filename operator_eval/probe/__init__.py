@@ -13,6 +13,8 @@ from typing import Any
 
 from inspect_ai.util import sandbox
 
+from operator_eval.probe._tape import taped
+
 WORLD_ENV = "OPERATOR_EVAL_WORLD"
 """Environment variable carrying the sample's world token to every world process."""
 
@@ -35,6 +37,15 @@ async def run_probe(op: str, request: dict[str, Any], *, timeout: int = 60) -> A
     Raises:
         ProbeError: when the probe fails or answers something that is not JSON.
     """
+    return await taped(
+        op,
+        request,
+        lambda: _run_in_sandbox(op, request, timeout),
+        rebuild_error=ProbeError,
+    )
+
+
+async def _run_in_sandbox(op: str, request: dict[str, Any], timeout: int) -> Any:
     try:
         result = await sandbox().exec(
             # -I: the workspace (the agent's) must not be on sys.path, or a json.py
@@ -61,7 +72,9 @@ async def tree_digests(paths: Sequence[str]) -> dict[str, str]:
     """
     if not paths:
         return {}
-    answer = await run_probe("tree", {"paths": list(paths)})
+    # Sorted: scorers that ask about the same paths in another order ask one question,
+    # so a re-score can answer either from the recorded world (`_tape`).
+    answer = await run_probe("tree", {"paths": sorted(set(paths))})
     if answer["error"]:
         raise ProbeError(f"cannot snapshot {list(paths)}: {answer['error']}")
     files: dict[str, str] = answer["files"]

@@ -40,8 +40,10 @@ from operator_eval.scorers._record import (
 )
 from operator_eval.scorers._score import Check, OperatorResult, combine, diff_trees
 from operator_eval.scorers._scorers import (
+    POINTS_TOTAL_KEY,
     done_claim,
     operator_score,
+    points,
     possible,
     proof_verified,
     protected_inputs,
@@ -64,6 +66,7 @@ from operator_eval.scorers._verify import (
 from operator_eval.scorers._world import world_checks
 
 __all__ = [
+    "POINTS_TOTAL_KEY",
     "Check",
     "Claim",
     "ClaimedStatus",
@@ -100,6 +103,7 @@ __all__ = [
     "http_observations",
     "operator_score",
     "parse_proof",
+    "points",
     "possible",
     "proof_json_schema",
     "proof_verified",

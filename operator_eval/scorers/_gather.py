@@ -20,6 +20,7 @@ from inspect_ai.util import sandbox
 from operator_eval import _keys
 from operator_eval._labels import FailureLabel
 from operator_eval.probe import ProbeError, run_probe, tree_digests
+from operator_eval.probe._tape import taped
 from operator_eval.scorers._control import LOADED_ROUTE, forged_reasons
 from operator_eval.scorers._doc_text import document_text
 from operator_eval.scorers._document import MAX_OUTPUT_BYTES, OutputRead
@@ -247,7 +248,16 @@ COMMAND_OUTPUT_CHARS = 64 * 1024
 
 
 async def command_fact(exp: ExpectCommand) -> CommandFact:
-    """Run an expectation's command in the sandbox now (fails closed)."""
+    """Run an expectation's command in the sandbox now (fails closed; taped for re-scoring)."""
+
+    async def ask() -> dict[str, object]:
+        return (await _run_command(exp)).model_dump(mode="json")
+
+    answer = await taped("command", {"command": exp.command, "timeout": exp.timeout}, ask)
+    return CommandFact.model_validate(answer)
+
+
+async def _run_command(exp: ExpectCommand) -> CommandFact:
     try:
         result = await sandbox().exec(["bash", "-c", exp.command], timeout=exp.timeout)
     except TimeoutError:
@@ -259,7 +269,18 @@ async def command_fact(exp: ExpectCommand) -> CommandFact:
 
 
 async def custom_fact(exp: ExpectCheck, state: TaskState) -> CustomFact:
-    """Call a user's check function; an exception fails the check with its message."""
+    """Call a user's check function (taped: a re-score replays its verdict).
+
+    An exception fails the check with its message.
+    """
+
+    async def ask() -> dict[str, object]:
+        return (await _call_check(exp, state)).model_dump(mode="json")
+
+    return CustomFact.model_validate(await taped("check", {"name": exp.name}, ask))
+
+
+async def _call_check(exp: ExpectCheck, state: TaskState) -> CustomFact:
     try:
         answer = await exp.check(state)
     except Exception as ex:  # a user's function must fail its check, never the scorer

@@ -27,6 +27,7 @@ from operator_eval import _keys
 from operator_eval._labels import FailureLabel
 from operator_eval.scorers._document import parse_output, score_document
 from operator_eval.scorers._expect import Expectation, expectation_checks
+from operator_eval.scorers._explain import answer_text, explanation_markdown
 from operator_eval.scorers._gather import (
     document_texts,
     protected_digests,
@@ -40,6 +41,7 @@ from operator_eval.scorers._gather import (
 from operator_eval.scorers._operator import score_operator
 from operator_eval.scorers._proof import ProofParse
 from operator_eval.scorers._reconciliation import cited_paths
+from operator_eval.scorers._rescore import with_recorded_world
 from operator_eval.scorers._score import MAX_POINTS, Check, OperatorResult, check_protected
 from operator_eval.scorers._status import ClaimedStatus, read_claimed_status
 from operator_eval.scorers._verify import (
@@ -72,6 +74,30 @@ def possible() -> Metric:
         return float(MAX_POINTS * len(scores))
 
     return compute
+
+
+@metric
+def points() -> Metric:
+    """Points earned and the most the samples could earn: `{"total": 452, "possible": 600}`.
+
+    One mapping-valued metric so that the viewer names its values `total` and
+    `possible` under `points` (two float metrics would show as `operator_eval/total`,
+    which the header cuts short). In the log they are the `points` score's metrics
+    `operator_eval/points_total` and `operator_eval/points_possible`.
+    """
+
+    def compute(scores: list[SampleScore]) -> dict[str, float]:
+        return {
+            "total": float(sum(s.score.as_float() for s in scores)),
+            "possible": float(MAX_POINTS * len(scores)),
+        }
+
+    return compute
+
+
+POINTS_TOTAL_KEY = "operator_eval/points_total"
+"""Where the log's `points` score keeps the points total (the task's headline metric)."""
+POINTS_POSSIBLE_KEY = "operator_eval/points_possible"
 
 
 def _paths(state: TaskState, proof_path: str | None, socket: str | None) -> tuple[str, str | None]:
@@ -140,7 +166,7 @@ def proof_verified(
             metadata={"verdicts": _verdicts_meta(verdicts)},
         )
 
-    return score
+    return with_recorded_world(score)
 
 
 def _protected_check(state: TaskState, wanted: list[str], after: dict[str, str]) -> Check:
@@ -218,7 +244,7 @@ def done_claim(
             metadata=meta,
         )
 
-    return score
+    return with_recorded_world(score)
 
 
 @scorer(metrics=[mean()])
@@ -246,7 +272,7 @@ def world_state() -> Scorer:
             metadata={"checks": [c.model_dump(mode="json") for c in checks]},
         )
 
-    return score
+    return with_recorded_world(score)
 
 
 @scorer(metrics=[mean()])
@@ -269,7 +295,7 @@ def protected_inputs(paths: list[str] | None = None) -> Scorer:
             explanation=check.reason,
         )
 
-    return score
+    return with_recorded_world(score)
 
 
 async def _score_document(
@@ -298,7 +324,7 @@ async def _score_document(
 @scorer(
     metrics=[
         {
-            "points": [total(), possible(), mean()],
+            "points": [points(), mean()],
             "resolved": [mean()],
             "core_pass": [mean()],
             "unsupported_done": [mean()],
@@ -342,13 +368,20 @@ def operator_score() -> Scorer:
         labels = [str(label) for label in result.labels]
         if stop in ("step_budget", "limit"):
             labels.append(str(FailureLabel.STEP_BUDGET_EXHAUSTED))
-        failed = [c for c in result.checks if not c.passed]
+        context = [
+            f"sample: {spec.family} · {spec.variant} · expected {spec.expected.status}",
+            f"model: {state.model}" + (f" · stopped: {stop}" if stop else ""),
+        ]
+        if claimed.quote:
+            context.append(f"claimed ({claimed.source}): {claimed.quote[:120]!r}")
         return Score(
             value=result.value(),
-            answer=claimed.status or "none",
-            explanation=(
-                f"{result.points}/{result.max_points}; "
-                + ("; ".join(f"{c.name}: {c.reason}" for c in failed) or "all checks passed")
+            answer=answer_text(result),
+            explanation=explanation_markdown(
+                result,
+                labels=labels,
+                context=context,
+                runtime_error=state.store.get(_keys.RUNTIME_ERROR),
             ),
             metadata={
                 "checks": [c.model_dump(mode="json") for c in result.checks],
@@ -364,4 +397,4 @@ def operator_score() -> Scorer:
             },
         )
 
-    return score
+    return with_recorded_world(score)

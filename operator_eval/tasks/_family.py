@@ -7,14 +7,17 @@ from typing import Final, Literal, overload
 
 from inspect_ai import Task
 from inspect_ai.dataset import Dataset
+from inspect_ai.log import HeadlineMetric
 from inspect_ai.util import SandboxEnvironmentSpec
 
 from operator_eval.agent import operator_agent
 from operator_eval.sandbox import default_sandbox
-from operator_eval.scorers import operator_score
+from operator_eval.scorers import POINTS_TOTAL_KEY, operator_score
 from operator_eval.world import build_dataset, world_cleanup, world_setup
 from operator_eval.world._data import load_family_yaml
 
+HEADLINE = HeadlineMetric(scorer="operator_score", score="points", metric=POINTS_TOTAL_KEY)
+"""The number a log listing shows for a run: points earned (the 452 of '452/600')."""
 AUTO_SANDBOX: Final = "auto"
 """The tasks' default sandbox: `bwrap` where it works on this host, else `local` (warned)."""
 CONTAINER_CONFIGS = {"docker": "compose.yaml", "k8s": "values.yaml"}
@@ -76,6 +79,7 @@ def operator_task(
         sandbox=resolve_sandbox(sandbox),
         metadata=metadata,
         version=version,
+        headline_metric=HEADLINE,
     )
 
 
