@@ -14,7 +14,7 @@ import http.server
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -32,6 +32,7 @@ TASK = "operator_eval/deploy_recovery"
 SAMPLES = 8  # deploy_recovery's dataset at seed 0
 CHECKS = {"proof_present", "evidence_verified", "status", "protected_inputs"}
 TABLE_HEADER = ["check", "points", "kind", "passed", "reason"]
+FAILED_MARKS = {"✗", "✘", "no", "false", "failed"}
 
 # Each extractor returns plain JSON so `wait_for` can compare two polls for "settled".
 GRID_ROWS_JS = """(() => {
@@ -53,11 +54,23 @@ GRID_ROWS_JS = """(() => {
   };
 })()"""
 
+# A header label is cut off when its text runs past the first ancestor that clips it
+# (ellipsis or overflow hidden); text spilling into a cell's padding is still readable.
 METRIC_HEADER_JS = """[...document.querySelectorAll('[data-testid=score-grid] thead th')]
 .map(th => {
-  const label = th.querySelector('span') || th;
-  return {text: label.innerText.trim(), fits: label.scrollWidth <= label.clientWidth + 1};
-})"""
+  const range = document.createRange();
+  range.selectNodeContents(th);
+  const text = range.getBoundingClientRect();
+  let clip = th;
+  while (clip.parentElement && getComputedStyle(clip).overflowX === 'visible') {
+    clip = clip.parentElement;
+  }
+  const box = clip.getBoundingClientRect();
+  return {
+    text: th.innerText.trim(),
+    fits: text.left >= box.left - 0.5 && text.right <= box.right + 0.5,
+  };
+}).filter(head => head.text)"""
 
 # The Scoring tab lays out Scorer | Answer | Score | Explanation as one grid: the header
 # labels, a separator, then four cells per scorer.
@@ -86,7 +99,7 @@ SCORING_JS = """(() => {
           [...r.querySelectorAll('th,td')].map(c => c.innerText.trim()))),
     });
   }
-  return {rows: rows, page: document.body.innerText};
+  return rows;
 })()"""
 
 
@@ -169,8 +182,8 @@ def _log_list(browser: Chromium, viewer: str, shots: Path) -> list[dict[str, Any
         )
 
     browser.goto(f"{viewer}#/logs/")
-    page = browser.wait_for(GRID_ROWS_JS, ready, what="both logs in the log list")
-    browser.screenshot(shots / "log-list.png")
+    shot = shots / "log-list.png"
+    page = _settle(browser, GRID_ROWS_JS, ready, "both logs in the log list", shot)
     rows: list[dict[str, Any]] = page["rows"]
     return rows
 
@@ -189,25 +202,35 @@ def _sample_rows(
         )
 
     browser.goto(_log_url(viewer, log))
-    page = browser.wait_for(GRID_ROWS_JS, ready, what=f"{SAMPLES} answered samples")
-    browser.screenshot(shots / f"samples-{name}.png")
+    shot = shots / f"samples-{name}.png"
+    page = _settle(browser, GRID_ROWS_JS, ready, f"{SAMPLES} answered samples", shot)
     return {row["sampleId"]["text"]: row for row in page["rows"]}
 
 
 def _scoring(
     browser: Chromium, viewer: str, log: Path, sample: str, shots: Path, name: str
 ) -> dict[str, Any]:
-    """The operator_score row of a sample's Scoring tab, plus the tab's whole text."""
+    """The operator_score row of a sample's Scoring tab."""
     browser.goto(_log_url(viewer, log, f"/samples/sample/{quote(sample)}/1/scoring"))
-    page = browser.wait_for(
+    rows = _settle(
+        browser,
         SCORING_JS,
-        lambda page: bool(page and page["rows"] and page["rows"][0]["text"].strip()),
-        what="the Scoring tab's explanation",
+        lambda rows: bool(rows and rows[0]["text"].strip()),
+        "the Scoring tab's explanation",
+        shots / f"scoring-{name}.png",
     )
-    browser.screenshot(shots / f"scoring-{name}.png")
-    [row] = [row for row in page["rows"] if row["scorer"] == "operator_score"]
-    row["page"] = page["page"]
+    [row] = [row for row in rows if row["scorer"] == "operator_score"]
     return dict(row)
+
+
+def _settle(
+    browser: Chromium, script: str, ready: Callable[[Any], bool], what: str, shot: Path
+) -> Any:
+    """Wait until the page shows `what`; screenshot it either way, to look at on failure."""
+    try:
+        return browser.wait_for(script, ready, what=what)
+    finally:
+        browser.screenshot(shot)
 
 
 def _metric_header(browser: Chromium) -> list[dict[str, Any]]:
@@ -217,7 +240,6 @@ def _metric_header(browser: Chromium) -> list[dict[str, Any]]:
     return headers
 
 
-# Needs the i17-viewer "Viewer:" commit (a headline metric on the task).
 def test_log_list_shows_the_headline_score_on_screen(
     browser: Chromium, viewer: str, shots: Path
 ) -> None:
@@ -230,7 +252,6 @@ def test_log_list_shows_the_headline_score_on_screen(
     assert oracle["onScreen"], "the SCORE column is off-screen in a 1400px window"
 
 
-# Needs the i17-viewer "Viewer:" commit (short metric names).
 def test_metric_names_fit_the_log_header(
     browser: Chromium, viewer: str, logs: dict[str, Path], shots: Path
 ) -> None:
@@ -241,7 +262,6 @@ def test_metric_names_fit_the_log_header(
     assert [head for head in headers if not head["fits"]] == [], "a metric name is truncated"
 
 
-# Needs the i17-viewer "Viewer:" commit (answer = claimed status with the verdict).
 def test_sample_rows_answer_with_the_verdict(
     browser: Chromium, viewer: str, logs: dict[str, Path], shots: Path
 ) -> None:
@@ -254,7 +274,6 @@ def test_sample_rows_answer_with_the_verdict(
     assert all(row["answer"]["onScreen"] for row in sloppy.values()), "ANSWER is off-screen"
 
 
-# Needs the i17-viewer "Viewer:" commit (markdown explanation: verdict line, then a table).
 def test_scoring_tab_opens_with_the_verdict_and_a_table_of_checks(
     browser: Chromium, viewer: str, logs: dict[str, Path], shots: Path
 ) -> None:
@@ -269,20 +288,23 @@ def test_scoring_tab_opens_with_the_verdict_and_a_table_of_checks(
     assert CHECKS <= set(checks), sorted(checks)
     assert all(len(cells) == len(TABLE_HEADER) for cells in checks.values())
     # Sloppy wrote no proof: that check failed, with its reason in the row.
-    assert checks["proof_present"][3].lower() in {"no", "false", "✗", "✘", "fail", "failed"}
-    assert checks["proof_present"][4], checks["proof_present"]
+    assert checks["proof_present"][3] in FAILED_MARKS and checks["proof_present"][4]
+    # A check that passed earns nothing in a zeroed sample, and the verdict line says so.
+    passed = [cells for cells in checks.values() if cells[3] not in FAILED_MARKS]
+    assert passed and all(cells[1].startswith("0/") for cells in passed), passed
+    assert "zero" in row["firstLine"].lower(), row["firstLine"]
     # Which policy was run is visible where the reader is looking.
     assert "opeval/sloppy" in row["text"], row["text"][:500]
+    # Checks read as rows, not as `Array(9)` (the raw list stays in the tab's METADATA).
     assert "Array(" not in row["text"] and "Object(" not in row["text"]
 
 
-# Needs the i17-viewer "Viewer:" commit.
 def test_scoring_tab_of_a_resolved_sample(
     browser: Chromium, viewer: str, logs: dict[str, Path], shots: Path
 ) -> None:
     row = _scoring(browser, viewer, logs["opeval/oracle"], "clean-s0", shots, "oracle")
     assert row["answer"] == "DONE (resolved)"
-    assert row["bold"].startswith("25/25"), row["firstLine"]
+    assert row["bold"].startswith("25/25") and "resolved" in row["bold"], row["firstLine"]
     [table] = [t for t in row["tables"] if t and [c.lower() for c in t[0]] == TABLE_HEADER]
     assert CHECKS <= {cells[0] for cells in table[1:]}
     assert "opeval/oracle" in row["text"], row["text"][:500]
