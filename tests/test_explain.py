@@ -68,3 +68,13 @@ def test_no_status_and_runtime_failure() -> None:
     assert answer_text(crashed) == "DONE (runtime failure)"
     line = explanation_markdown(crashed, runtime_error="connection refused").splitlines()[0]
     assert "runtime failed (connection refused)" in line
+
+
+def test_a_long_reason_is_cut_in_the_table_and_given_whole_under_it() -> None:
+    long_reason = "/: body lacks 'authkeep version 2.29.0' (got '" + "x" * 200 + "')"
+    checks = _checks(live=False)
+    checks[0] = checks[0].model_copy(update={"reason": long_reason})
+    text = explanation_markdown(combine(checks, "DONE"))
+    row = next(line for line in text.splitlines() if line.startswith("| live_release"))
+    assert len(row) < 120 and row.endswith("… |")
+    assert f"- **live_release**: {long_reason}" in text

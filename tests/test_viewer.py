@@ -31,7 +31,7 @@ pytestmark = [
 TASK = "operator_eval/deploy_recovery"
 SAMPLES = 8  # deploy_recovery's dataset at seed 0
 CHECKS = {"proof_present", "evidence_verified", "status", "protected_inputs"}
-TABLE_HEADER = ["check", "points", "kind", "passed", "reason"]
+TABLE_HEADER = ["check", "pts", "kind", "ok", "reason"]
 FAILED_MARKS = {"✗", "✘", "no", "false", "failed"}
 
 # Each extractor returns plain JSON so `wait_for` can compare two polls for "settled".

@@ -10,8 +10,10 @@ from collections.abc import Sequence
 
 from operator_eval.scorers._score import Check, OperatorResult
 
-REASON_CHARS = 160
-"""A table cell's reason is cut here; the full reason stays in the score's metadata."""
+REASON_CHARS = 56
+"""A table cell's reason is cut here, so the name and points columns keep their width; a
+failed check's whole reason is listed under the table."""
+DETAIL_CHARS = 600
 
 
 def verdict(result: OperatorResult) -> str:
@@ -74,9 +76,20 @@ def why(result: OperatorResult, runtime_error: str | None = None) -> str:
     return "every check passed"
 
 
+def _flat(text: str, limit: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
 def _cell(text: str) -> str:
-    flat = " ".join(text.split()).replace("|", "\\|")
-    return flat if len(flat) <= REASON_CHARS else flat[: REASON_CHARS - 1] + "…"
+    return _flat(text, REASON_CHARS).replace("|", "\\|")
+
+
+def failed_details(checks: Sequence[Check]) -> str:
+    """Each failed check's whole reason, as a markdown list (empty when none failed)."""
+    return "\n".join(
+        f"- **{c.name}**: {_flat(c.reason, DETAIL_CHARS)}" for c in checks if not c.passed
+    )
 
 
 def _kind(check: Check) -> str:
@@ -86,7 +99,7 @@ def _kind(check: Check) -> str:
 
 def checks_table(checks: Sequence[Check], *, zeroed: bool) -> str:
     """The checks as a markdown table: name, points earned of weight, kind, passed, reason."""
-    rows = ["| check | points | kind | passed | reason |", "|---|---|---|---|---|"]
+    rows = ["| check | pts | kind | ok | reason |", "|---|---|---|---|---|"]
     for c in checks:
         earned = c.weight if c.passed and not zeroed else 0
         mark = "✓" if c.passed else "✗"
@@ -100,7 +113,6 @@ def explanation_markdown(
     labels: Sequence[str] = (),
     context: Sequence[str] = (),
     runtime_error: str | None = None,
-    notes: Sequence[str] = (),
 ) -> str:
     """The Scoring tab's text: the verdict line, the checks table, labels and context.
 
@@ -109,17 +121,15 @@ def explanation_markdown(
         labels: Failure labels to list under the table.
         context: Short `key: value` facts a reader looks for (variant, model).
         runtime_error: The runtime's error, named in the verdict line.
-        notes: Further lines (e.g. how a re-score was derived).
     """
     head = (
         f"**{result.points}/{result.max_points} · {verdict(result)}** — "
         f"{why(result, runtime_error)}."
     )
     zeroed = result.points == 0
-    parts = [head, "", checks_table(result.checks, zeroed=zeroed), ""]
+    parts = [head, checks_table(result.checks, zeroed=zeroed), failed_details(result.checks)]
     if labels:
         parts.append(f"labels: {', '.join(labels)}")
     parts.extend(context)
-    parts.extend(notes)
     # Markdown needs a blank line between paragraphs; a table's rows stay on adjacent lines.
     return "\n\n".join(p for p in parts if p)
