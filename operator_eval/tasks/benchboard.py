@@ -6,11 +6,8 @@ from inspect_ai import Task, task
 
 from operator_eval._defaults import DEFAULT_MAX_STEPS
 from operator_eval.agent import DEFAULT_GRAPH
-from operator_eval.tasks._family import operator_task
-from operator_eval.tasks._params import AUTO_SANDBOX, check_params
-from operator_eval.world._data import load_family_yaml
-from operator_eval.world._sample import dataset_of
-from operator_eval.world._suite import load_suite, suite_specs
+from operator_eval.tasks._params import AUTO_SANDBOX
+from operator_eval.tasks._suite import suite_task
 
 SUITE = "benchboard"
 
@@ -37,15 +34,4 @@ def benchboard(
             without it `local` (no isolation) for the scripted `opeval/` policies
             only, and a one-line refusal for any other model.
     """
-    params = check_params(SUITE, seed=seed, graph=graph, max_steps=max_steps, sandbox=sandbox)
-    seed = params.seed
-    suite = load_suite(SUITE)
-    versions = {f: str(load_family_yaml(f, required=()).get("version", "1")) for f in suite.members}
-    return operator_task(
-        dataset_of(suite_specs(SUITE, seed), name=f"{SUITE}-s{seed}"),
-        graph=params.graph,
-        max_steps=params.max_steps,
-        sandbox=params.sandbox,
-        metadata={"suite": SUITE, "suite_version": suite.version, "families": versions},
-        version=suite.version,
-    )
+    return suite_task(SUITE, seed, graph=graph, max_steps=max_steps, sandbox=sandbox)

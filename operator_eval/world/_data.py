@@ -47,7 +47,9 @@ class FamilyKeys:
 
 
 _TOP = frozenset({"family", "version", "category", "risk", "description", "ticket", "variants"})
-_DEPLOY_VARIANT = frozenset({"story", "reference", "category", "risk", "setup_after_start"})
+_DEPLOY_VARIANT = frozenset(
+    {"story", "reference", "category", "risk", "setup_after_start", "traps"}
+)
 _FLEXIBLE = frozenset({"setup_before_start", "flawed"})
 
 FAMILY_KEYS: dict[str, FamilyKeys] = {
@@ -79,7 +81,7 @@ FAMILY_KEYS: dict[str, FamilyKeys] = {
     ),
     "invoice_reconciliation": FamilyKeys(
         _TOP | {"issuers", "customers", "products"},
-        frozenset({"trap", "bank_style", "category", "risk"}),
+        frozenset({"trap", "bank_style", "category", "risk", "traps"}),
     ),
 }
 """The keys each family's generator reads. A key outside its set would be silently ignored
@@ -98,6 +100,7 @@ class _VariantFile(BaseModel):
     flawed: dict[str, list[ReferenceStep]] | None = None
     category: Category | None = None
     risk: Risk | None = None
+    traps: list[str] | None = None
     setup_before_start: list[str] | None = None
     setup_after_start: list[str] | None = None
     settings: dict[str, Any] | None = None

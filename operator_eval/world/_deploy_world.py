@@ -274,6 +274,7 @@ class DeployWorld:
             },
             tool_faults=fill(tool_faults or [], names),
             facts=all_facts,
+            traps=list(conf.get("traps", [])),
         )
 
 

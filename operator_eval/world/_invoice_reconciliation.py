@@ -445,4 +445,5 @@ def _build(family: dict[str, Any], variant: str, conf: dict[str, Any], seed: int
         reference=_steps(_json(output)),
         flawed=_flawed(folder, output),
         facts={"protected_file": NOTE, "trap": trap, "bank_export": BANK},
+        traps=list(conf.get("traps", [])),
     )

@@ -287,6 +287,11 @@ class TaskSpec(_Strict):
         default_factory=dict,
         description="Named facts of this instance (app, versions, paths) for policies and docs.",
     )
+    traps: list[str] = Field(
+        default_factory=list,
+        description="The distinct traps this sample combines (a benchboard_hard sample: at "
+        "least two); each names what a careless operator falls into here.",
+    )
 
     @classmethod
     def from_metadata(cls, metadata: dict[str, Any]) -> TaskSpec | None:
