@@ -127,6 +127,32 @@ def cmd_summary(args: argparse.Namespace) -> int:
     return status
 
 
+def cmd_closure(args: argparse.Namespace) -> int:
+    """Print the closure length (tool calls) and traps per sample of a log or an oracle run."""
+    from operator_eval.report._closure import closure_of
+    from operator_eval.report._records import ReportError, read_log
+
+    if args.logs:
+        try:
+            logs = [read_log(path) for path in args.logs]
+        except ReportError as ex:
+            print(f"operator-eval: {ex.path}: {ex.reason}", file=sys.stderr)
+            return 2
+    else:
+        from inspect_ai import eval as inspect_eval
+
+        logs = inspect_eval(
+            f"operator_eval/{args.task}",
+            model=args.model,
+            task_args={"seed": args.seed},
+            log_dir=args.log_dir,
+            display="none",
+        )
+    for log in logs:
+        print(closure_of(log).render())
+    return 0
+
+
 def _records(paths: Sequence[str]) -> tuple[list[Any], int]:
     """Read the logs' records; print unreadable logs; 1 as the status when there were any."""
     from operator_eval.report._records import ReportError, read_records
@@ -264,6 +290,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     summary.add_argument("logs", nargs="+", help=".eval log files")
     summary.set_defaults(func=cmd_summary)
+
+    closure = sub.add_parser(
+        "closure",
+        help="tool calls and traps per sample (of logs, or of a fresh oracle run of a suite)",
+    )
+    closure.add_argument("logs", nargs="*", help=".eval/.json logs (default: run the task)")
+    closure.add_argument("--task", default="benchboard_hard", help="task to run (no logs given)")
+    closure.add_argument("--model", default="opeval/oracle", help="model to run it with")
+    closure.add_argument("--seed", type=int, default=0, help="instance seed (default 0)")
+    closure.add_argument("--log-dir", default="logs/closure", help="where the run's log goes")
+    closure.set_defaults(func=cmd_closure)
 
     routing = sub.add_parser(
         "routing", help="which kinds of work each model has earned, from logs and a policy"
