@@ -13,7 +13,7 @@ from inspect_ai.util import SandboxEnvironmentSpec
 from operator_eval.agent import operator_agent
 from operator_eval.sandbox import default_sandbox
 from operator_eval.scorers import POINTS_TOTAL_KEY, operator_score
-from operator_eval.tasks._params import AUTO_SANDBOX, eval_models
+from operator_eval.tasks._params import AUTO_SANDBOX, check_params, eval_models
 from operator_eval.world import build_dataset, world_cleanup, world_setup
 from operator_eval.world._data import load_family_yaml
 
@@ -84,13 +84,17 @@ def operator_task(
 
 
 def family_task(family: str, seed: int, *, graph: str, max_steps: int, sandbox: str) -> Task:
-    """The task of one family: its samples for `seed`, its version in the task metadata."""
+    """The task of one family: its samples for `seed`, its version in the task metadata.
+
+    The parameters are checked as the user passed them (`-T seed=abc` is one line).
+    """
+    params = check_params(family, seed=seed, graph=graph, max_steps=max_steps, sandbox=sandbox)
     version = str(load_family_yaml(family, required=()).get("version", "1"))
     return operator_task(
-        build_dataset(family, seed),
-        graph=graph,
-        max_steps=max_steps,
-        sandbox=sandbox,
-        metadata={"family": family, "family_version": version, "seed": seed},
+        build_dataset(family, params.seed),
+        graph=params.graph,
+        max_steps=params.max_steps,
+        sandbox=params.sandbox,
+        metadata={"family": family, "family_version": version, "seed": params.seed},
         version=version,
     )

@@ -7,7 +7,7 @@ from inspect_ai import Task, task
 from operator_eval._defaults import DEFAULT_MAX_STEPS
 from operator_eval.agent import DEFAULT_GRAPH
 from operator_eval.tasks._family import family_task
-from operator_eval.tasks._params import AUTO_SANDBOX, check_params
+from operator_eval.tasks._params import AUTO_SANDBOX
 
 
 @task
@@ -35,7 +35,6 @@ def invoice_reconciliation(
             without it `local` (no isolation) for the scripted `opeval/` policies
             only, and a one-line refusal for any other model.
     """
-    params = check_params(
-        "invoice_reconciliation", seed=seed, graph=graph, max_steps=max_steps, sandbox=sandbox
+    return family_task(
+        "invoice_reconciliation", seed, graph=graph, max_steps=max_steps, sandbox=sandbox
     )
-    return family_task("invoice_reconciliation", **params._asdict())

@@ -7,7 +7,7 @@ from inspect_ai import Task, task
 from operator_eval._defaults import DEFAULT_MAX_STEPS
 from operator_eval.agent import DEFAULT_GRAPH
 from operator_eval.tasks._family import family_task
-from operator_eval.tasks._params import AUTO_SANDBOX, check_params
+from operator_eval.tasks._params import AUTO_SANDBOX
 
 
 @task
@@ -33,7 +33,4 @@ def source_of_truth(
             without it `local` (no isolation) for the scripted `opeval/` policies
             only, and a one-line refusal for any other model.
     """
-    params = check_params(
-        "source_of_truth", seed=seed, graph=graph, max_steps=max_steps, sandbox=sandbox
-    )
-    return family_task("source_of_truth", **params._asdict())
+    return family_task("source_of_truth", seed, graph=graph, max_steps=max_steps, sandbox=sandbox)
