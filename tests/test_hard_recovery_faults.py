@@ -324,7 +324,9 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
 
 
 def _why(score: Score) -> str:
-    return "; ".join(f"{c['name']}: {c['reason']}" for c in score.metadata["checks"] if not c["passed"])
+    return "; ".join(
+        f"{c['name']}: {c['reason']}" for c in score.metadata["checks"] if not c["passed"]
+    )
 
 
 @pytest.mark.slow
