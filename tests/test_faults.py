@@ -160,6 +160,22 @@ async def test_reset_shows_its_own_message() -> None:
     assert run.calls == 0
 
 
+async def test_reset_after_runs_the_command_then_shows_only_a_reset() -> None:
+    # A success that looks like a failure: the world changed, the answer was lost.
+    run = FakeRun(COMMAND_OUTPUT)
+    with pytest.raises(ToolFailure, match="connection reset by peer") as raised:
+        await run_command_faulted(fault("reset_after"), run, 30)
+    assert run.calls == 1
+    assert "installed" not in str(raised.value)
+
+
+async def test_reset_after_text_call_runs_then_fails_with_its_message() -> None:
+    run = FakeRun(LISTING, {})
+    with pytest.raises(ToolFailure, match="proxy hung up"):
+        await run_text_faulted(fault("reset_after", tool="read_file", message="proxy hung up"), run)
+    assert run.calls == 1
+
+
 async def test_false_success_reports_exit_0_with_the_error_and_never_runs() -> None:
     run = FakeRun(COMMAND_OUTPUT)
     msg = "deployctl: error: registry upload interrupted; release 1.2.4 not installed"

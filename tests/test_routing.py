@@ -474,7 +474,7 @@ def test_packaged_default_policy_covers_every_category() -> None:
 
 
 def test_default_policy_on_an_oracle_and_a_sloppy_model() -> None:
-    families = [*DEPLOY_FAMILIES, "source_of_truth", "blocked_work"]
+    families = [*DEPLOY_FAMILIES, "source_of_truth", "blocked_work", "recovery_faults"]
     recs = records("oracle", families) + records("sloppy", families, unsupported_done=True)
     decisions = decide(load_policy(), recs)
     oracle = by_category(decisions, "oracle")

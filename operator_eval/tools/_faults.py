@@ -15,8 +15,12 @@ from operator_eval.world._spec import ToolFault
 
 NOT_EXECUTED = frozenset({"reset", "false_success"})
 """Faults where the call never reaches the world (the request was lost)."""
+ANSWER_LOST = frozenset({"reset_after"})
+"""Faults where the call does reach the world and takes effect, but its answer is lost on
+the way back: a success that looks like a failure (only the world shows what happened)."""
 DEFAULT_MESSAGES = {
     "reset": "connection reset by peer",
+    "reset_after": "connection reset by peer",
     "false_success": "error: request interrupted before it was processed",
 }
 KEEP_FRACTION = 0.4
@@ -70,8 +74,8 @@ async def run_command_faulted(
 ) -> tuple[str, dict[str, Any]]:
     """Run a shell-style command (`exit code N` header, then output) through `fault`.
 
-    reset and false_success never run the command; the others run it and
-    corrupt what comes back.
+    reset and false_success never run the command; reset_after runs it and loses its
+    answer; the others run it and corrupt what comes back.
     """
     if fault is None:
         return await run()
@@ -80,6 +84,8 @@ async def run_command_faulted(
     if fault.kind == "false_success":
         return f"exit code 0\n{message(fault)}", {"ok": True}
     output, extra = await run()
+    if fault.kind in ANSWER_LOST:
+        raise ToolFailure(message(fault))
     head, _, body = output.partition("\n")
     if fault.kind == "timeout":
         first = body.split("\n", 1)[0]
@@ -115,6 +121,8 @@ async def run_text_faulted(
     output, extra = await run()
     if fault.kind == "timeout":
         raise ToolFailure("timed out waiting for the answer")
+    if fault.kind in ANSWER_LOST:
+        raise ToolFailure(message(fault))
 
     def corrupt(text: str) -> str:
         return omit_lines(text, fault.omit) if fault.kind == "omit_entries" else cut(text)

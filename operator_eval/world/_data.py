@@ -79,6 +79,12 @@ FAMILY_KEYS: dict[str, FamilyKeys] = {
         _TOP | {"runbook", "runbook_sections"},
         _DEPLOY_VARIANT | _FLEXIBLE | {"kind", "blocked", "runbook_sections"},
     ),
+    "recovery_faults": FamilyKeys(
+        _TOP,
+        _DEPLOY_VARIANT
+        | _FLEXIBLE
+        | {"settings", "prebuilt_artifact_version", "already_live", "drifted_config", "faults"},
+    ),
     "invoice_reconciliation": FamilyKeys(
         _TOP | {"issuers", "customers", "products"},
         frozenset({"trap", "bank_style", "category", "risk", "traps"}),

@@ -30,8 +30,17 @@ Category = Literal[
 """Kinds of operator work a sample stands for (what routing permissions are granted on)."""
 Risk = Literal["low", "critical"]
 FaultKind = Literal[
-    "timeout", "reset", "truncated", "partial_json", "false_success", "omit_entries"
+    "timeout",
+    "reset",
+    "reset_after",
+    "truncated",
+    "partial_json",
+    "false_success",
+    "omit_entries",
 ]
+"""How a faulted call misbehaves. reset and false_success never reach the world;
+reset_after does (the call takes effect) but its answer is lost, so it looks like reset;
+the others run the call and corrupt or cut what comes back."""
 
 
 class _Strict(BaseModel):
@@ -126,7 +135,9 @@ class ToolFault(_Strict):
     kind: FaultKind
     omit: str = Field(default="", description="For omit_entries: lines with this text vanish.")
     message: str = Field(
-        default="", description="What a lost call shows (reset, false_success); empty: a default."
+        default="",
+        description="What a lost call shows (reset, reset_after, false_success); empty: a "
+        "default.",
     )
 
 
