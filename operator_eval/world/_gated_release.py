@@ -339,6 +339,7 @@ def _build(family: dict[str, Any], variant: str, conf: dict[str, Any], seed: int
     else:
         expected = _blocked_expected(world, conf, blocker)
         facts = {"blocker": blocker}
+    facts.update({f"{kind}_check": c for c, kind in failed.items()})
     spec = world.spec(
         family_yaml=family,
         conf=conf,
