@@ -199,7 +199,9 @@ class Runs:
     def get(self, policy: str, seed: int = 0) -> EvalLog:
         key = (policy, seed)
         if key not in self._cache:
-            sample_specs = [s for s in specs(seed) if policy not in FLAWS or flaw_applies(policy, s)]
+            sample_specs = [
+                s for s in specs(seed) if policy not in FLAWS or flaw_applies(policy, s)
+            ]
             model = (
                 get_model("opeval/flawed", flaw=policy)
                 if policy in FLAWS
