@@ -36,16 +36,28 @@ def cmd_ci_rerun(args):
     if os.path.exists(result_path):
         with open(result_path, encoding="utf-8") as f:
             previous = json.load(f)
-        print(f"{check} for {version} was re-run already (one re-run per check): "
-              f"{previous.get('status')}")
+        print(
+            f"{check} for {version} was re-run already (one re-run per check): "
+            f"{previous.get('status')}"
+        )
         return
     passed = _ci_recovers(version, check)
     status = "passed" if passed else "failed"
     detail = "all tests passed" if passed else entry.get("detail", "failed")
     os.makedirs(os.path.dirname(result_path), exist_ok=True)
     with open(result_path, "w", encoding="utf-8") as f:
-        json.dump({"version": version, "check": check, "status": status, "detail": detail,
-                   "run_at": time.strftime("%Y-%m-%dT%H:%M:%S")}, f, indent=2, sort_keys=True)
+        json.dump(
+            {
+                "version": version,
+                "check": check,
+                "status": status,
+                "detail": detail,
+                "run_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+            },
+            f,
+            indent=2,
+            sort_keys=True,
+        )
         f.write("\n")
     emit("ci_rerun", version=version, check=check, status=status)
     log(f"ci-rerun {version} {check}: {status}")
