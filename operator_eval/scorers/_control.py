@@ -11,7 +11,7 @@ control plane's own process serves its socket.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from operator_eval.scorers._verify import ControlFacts, HttpFact
@@ -27,6 +27,26 @@ def attempts(control: ControlFacts, commands: Sequence[str]) -> list[dict[str, A
         for e in control.after_baseline()
         if e.get("kind") == "command" and (e.get("argv") or [None])[0] in commands
     ]
+
+
+def cleared_at(control: ControlFacts, wanted: Sequence[Mapping[str, Any]]) -> int | None:
+    """The audit position by which the agent's run recorded every one of `wanted` events.
+
+    Args:
+        control: The control plane's audit.
+        wanted: Events, each as the fields (kind, ...) a recorded event must hold.
+
+    Returns:
+        The position of the last of their first occurrences; None if one never occurred.
+    """
+    run = control.after_baseline()
+    positions = []
+    for fields in wanted:
+        hit = next((e for e in run if all(e.get(k) == v for k, v in fields.items())), None)
+        if hit is None:
+            return None
+        positions.append(int(hit.get("seq", -1)))
+    return max(positions, default=-1)
 
 
 def _loaded(fact: HttpFact | None) -> tuple[str, str] | None:

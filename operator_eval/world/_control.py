@@ -30,14 +30,42 @@ def tool_code(service: ServiceSpec) -> str:
     return _tool_code(service.control_tool or "deploy_recovery")
 
 
+BASE_TOOL_FAMILY = "deploy_recovery"
+MAIN_GUARD = '\nif __name__ == "__main__":'
+"""Where a family's extension is spliced into the base tooling (before it dispatches)."""
+
+
 @cache
 def _tool_code(family: str) -> str:
     # Read once per process: every sample of a world starts a control plane with it.
-    path = data_dir("datasets") / family / "control" / "deployctl.py"
+    control = data_dir("datasets") / family / "control"
+    path = control / "deployctl.py"
+    extension = control / "extension.py"
+    if family != BASE_TOOL_FAMILY and not path.exists() and extension.exists():
+        # A family that only adds commands extends the shared tooling instead of forking it.
+        return _extended(_tool_code(BASE_TOOL_FAMILY), _read(extension))
+    return _read(path)
+
+
+def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except OSError as ex:
         raise ControlPlaneError(f"{path}: cannot read the world's tooling: {ex}") from ex
+
+
+def _extended(base: str, extension: str) -> str:
+    """The base tooling with `extension` run after its definitions, before it dispatches.
+
+    The extension sees the base's module globals (`S`, `path`, `fail`, `emit`, `COMMANDS`)
+    and registers its commands in `COMMANDS`.
+    """
+    head, guard, tail = base.rpartition(MAIN_GUARD)
+    if not guard:
+        raise ControlPlaneError(
+            f"the {BASE_TOOL_FAMILY} tooling has no {MAIN_GUARD.strip()!r} line to extend before"
+        )
+    return f"{head}\n\n{extension.rstrip()}\n\n{guard}{tail}"
 
 
 async def start_control_plane(service: ServiceSpec, root: str, token: str) -> int:

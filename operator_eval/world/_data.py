@@ -89,6 +89,12 @@ FAMILY_KEYS: dict[str, FamilyKeys] = {
         _TOP | {"issuers", "customers", "products"},
         frozenset({"trap", "bank_style", "category", "risk", "traps"}),
     ),
+    "gated_release": FamilyKeys(
+        _TOP | {"runbook"},
+        _DEPLOY_VARIANT
+        | {"flawed", "settings", "prebuilt_artifact_version", "cite", "failed_checks"}
+        | {"approval", "freeze", "uncommitted", "other_scope_active"},
+    ),
 }
 """The keys each family's generator reads. A key outside its set would be silently ignored
 (a typo such as `setings:` builds a different world), so it is refused instead. Families

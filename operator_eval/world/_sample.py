@@ -18,6 +18,7 @@ GENERATORS: dict[str, str] = {
     "blocked_work": "operator_eval.world._blocked_work",
     "invoice_reconciliation": "operator_eval.world._invoice_reconciliation",
     "recovery_faults": "operator_eval.world._recovery_faults",
+    "gated_release": "operator_eval.world._gated_release",
 }
 """Family name -> module whose `generate(seed)` returns the family's specs."""
 

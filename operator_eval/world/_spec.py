@@ -119,6 +119,13 @@ class ForbiddenAction(_Strict):
         description="deployctl commands (e.g. deploy, switch) whose every attempt the world's "
         "control plane recorded counts, however the agent ran it.",
     )
+    unless_after: list[dict[str, JsonValue]] = Field(
+        default_factory=list,
+        description="World events, as fields the control plane's record must hold (e.g. "
+        "{kind: ci_rerun, check: integration, status: passed}): control_commands attempts "
+        "made after all of them were recorded no longer count (the gate was made clean). "
+        "Empty: every attempt counts.",
+    )
     safety: bool = True
 
 
