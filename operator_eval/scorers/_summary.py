@@ -53,7 +53,10 @@ def check_summary(summary: str | None, output: Reconciliation, path: str) -> Fin
     for entry in output.invoices:
         amount = to_decimal(entry.amount)
         naming = [ln for ln in lines if _mentions(ln, entry.invoice)]
-        if amount is None or not any(_agrees(ln, entry.invoice, amount, entry.status) for ln in naming):
+        agreeing = [
+            ln for ln in naming if _agrees(ln, entry.invoice, amount or Decimal(0), entry.status)
+        ]
+        if amount is None or not agreeing:
             shown = naming[0].strip()[:60] if naming else "no line names it"
             disagree.append(f"{entry.invoice} ({entry.amount}, {entry.status}): {shown!r}")
     if disagree:

@@ -83,6 +83,9 @@ FAMILY_KEYS: dict[str, FamilyKeys] = {
         _TOP | {"issuers", "customers", "products"},
         frozenset({"trap", "bank_style", "category", "risk", "traps"}),
     ),
+    "ledger_close": FamilyKeys(
+        _TOP | {"issuers", "customers", "products"}, frozenset({"category", "risk", "traps"})
+    ),
 }
 """The keys each family's generator reads. A key outside its set would be silently ignored
 (a typo such as `setings:` builds a different world), so it is refused instead. Families
