@@ -367,6 +367,11 @@ SCRIPTED_FLAWS: dict[str, str] = {
     "wrong_path": "Write the right output, but not at the path the contract names.",
     "invented_evidence_path": "Cite a document that does not exist as the evidence for a value.",
     "no_checksum": "Deliver the output but skip the checksum file the contract asks for.",
+    "fx_unconverted": "Copy foreign-currency totals as they are, not converted by the stated rule.",
+    "credit_note_ignored": "Report invoices at their gross total, ignoring their credit notes.",
+    "single_export": "Reconcile against the main bank export only, missing the other exports.",
+    "remittance_over_bank": "Believe a customer's remittance email over the bank about money.",
+    "summary_disagrees": "Deliver the right JSON with a summary left over from an earlier draft.",
 }
 """Flaws whose wrong solution each sample's spec scripts (`TaskSpec.flawed`), described."""
 
@@ -424,6 +429,11 @@ FLAW_LABELS: dict[str, str] = {
     "wrong_path": "artifact_wrong_path",
     "invented_evidence_path": "invented_evidence",
     "no_checksum": "checksum_missing",
+    "fx_unconverted": "wrong_result",
+    "credit_note_ignored": "wrong_result",
+    "single_export": "wrong_result",
+    "remittance_over_bank": "stale_source",
+    "summary_disagrees": "wrong_result",
 }
 """The failure label each flaw must be caught with."""
 
