@@ -152,9 +152,7 @@ class InvoiceDoc:
 
     def __post_init__(self) -> None:
         if self.kind not in ("invoice", "quote", "credit_note"):
-            raise ValueError(
-                f"kind must be 'invoice', 'quote' or 'credit_note', got {self.kind!r}"
-            )
+            raise ValueError(f"kind must be 'invoice', 'quote' or 'credit_note', got {self.kind!r}")
         date.fromisoformat(self.issue_date)
         if self.due_date is not None:
             date.fromisoformat(self.due_date)
