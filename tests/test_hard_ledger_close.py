@@ -275,6 +275,12 @@ def test_summary_must_agree_with_the_json_in_any_layout() -> None:
     assert check_summary(table + "Total: EUR 1,200.50\n", out, "s.md").passed
     bullets = "- INV-1042: EUR 1.180,00, Paid\n- INV-1042-R1: EUR 20,50 (unpaid)\nTotal 1200.5"
     assert check_summary(bullets, out, "s.md").passed
+    partial = _output(("INV-7", "100.00", "partial"))
+    said = "INV-7 | 100.00 EUR | partial (50.00 paid)\nTotal 100.00"
+    assert check_summary(said, partial, "s.md").passed
+    assert not check_summary(said.replace("partial (50.00 paid)", "paid"), partial, "s").passed
+    unpaid = _output(("INV-8", "10.00", "unpaid"))
+    assert not check_summary("INV-8 10.00 unpaid, partial\nTotal 10.00", unpaid, "s").passed
     wrong_status = table.replace("20.50 | EUR | unpaid", "20.50 | EUR | paid")
     finding = check_summary(wrong_status + "Total 1200.50", out, "s.md")
     assert not finding.passed and finding.label == FailureLabel.WRONG_RESULT

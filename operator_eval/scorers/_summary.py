@@ -32,10 +32,16 @@ def _amounts(line: str) -> list[Decimal]:
     return [amount for amount in found if amount is not None]
 
 
+# A line may say more than the status ("partial, 50.00 paid", "unpaid: nothing paid yet"),
+# but not a status that contradicts it.
+_CONTRADICTS = {"paid": {"partial", "unpaid"}, "partial": set(), "unpaid": {"partial"}}
+
+
 def _agrees(line: str, invoice: str, amount: Decimal, status: str) -> bool:
     rest = re.sub(rf"(?<![\w-]){re.escape(invoice)}(?![\w-])", " ", line)
     statuses = {s.lower() for s in _STATUS.findall(rest)}
-    return statuses == {status} and amount in _amounts(rest)
+    shown = status in statuses and not statuses & _CONTRADICTS.get(status, set())
+    return shown and amount in _amounts(rest)
 
 
 def check_summary(summary: str | None, output: Reconciliation, path: str) -> Finding:

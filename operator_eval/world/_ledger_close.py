@@ -220,7 +220,7 @@ class Close:
             subject=subject,
             date=f"{when}T{self.rng.randint(8, 17):02d}:{self.rng.randint(0, 59):02d}:00",
             body=body,
-            message_id=f"{slug}@{_domain(self.issuer)}",
+            message_id=f"{slug}@{sender.rsplit('@', 1)[-1].rstrip('>')}",
             **kw,
         )
 
