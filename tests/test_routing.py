@@ -469,7 +469,10 @@ def test_packaged_default_policy_covers_every_category() -> None:
     assert deploy[1].max_runtime_failure_rate == 0.02
     assert policy.categories["proof_of_work"].gates[0].families == []
     assert policy.categories["proof_of_work"].gates[0].max_unsupported_done_rate == 0.0
-    assert policy.categories["money_path"].gates[0].families == ["invoice_reconciliation"]
+    assert policy.categories["money_path"].gates[0].families == [
+        "invoice_reconciliation",
+        "ledger_close",
+    ]
     assert policy.categories["drafting"].gates[0].min_pass_hat_k == 0.6
 
 

@@ -401,6 +401,11 @@ SCRIPTED_FLAWS: dict[str, str] = {
     "changes that belong to somebody else, then ship.",
     "blame_cleared_gate": "Report BLOCKED on a gate that could be made clean, citing it "
     "instead of the item that really blocks.",
+    "fx_unconverted": "Copy foreign-currency totals as they are, not converted by the stated rule.",
+    "credit_note_ignored": "Report invoices at their gross total, ignoring their credit notes.",
+    "single_export": "Reconcile against the main bank export only, missing the other exports.",
+    "remittance_over_bank": "Believe a customer's remittance email over the bank about money.",
+    "summary_disagrees": "Deliver the right JSON with a summary left over from an earlier draft.",
 }
 """Flaws whose wrong solution each sample's spec scripts (`TaskSpec.flawed`), described."""
 GIVES_UP = frozenset({"give_up_on_fault", "rollback_on_flap"})
@@ -471,6 +476,11 @@ FLAW_LABELS: dict[str, str] = {
     "trust_deploy_ok": "live_not_updated",
     "clean_others_changes": "protected_input_changed",
     "blame_cleared_gate": "reason_not_cited",
+    "fx_unconverted": "wrong_result",
+    "credit_note_ignored": "wrong_result",
+    "single_export": "wrong_result",
+    "remittance_over_bank": "stale_source",
+    "summary_disagrees": "wrong_result",
 }
 """The failure label each flaw must be caught with."""
 

@@ -27,6 +27,7 @@ from operator_eval.scorers._score import (
     make_check,
 )
 from operator_eval.scorers._status import ClaimedStatus
+from operator_eval.scorers._summary import check_summary
 from operator_eval.world._spec import Expected, OutputContract
 
 OUTPUT_VALID_WEIGHT = 4
@@ -37,6 +38,9 @@ CHECKSUM_WEIGHT = 2
 NO_STRAY_WEIGHT = 1
 PROTECTED_WEIGHT = 2
 STATUS_WEIGHT = 2
+# With a summary asked for (`OutputContract.summary_path`), its agreement with the JSON
+# takes two points: one from schema validity, one from the checksum (still 25 in all).
+SUMMARY_WEIGHT = 2
 MAX_OUTPUT_BYTES = 1024 * 1024
 
 
@@ -52,14 +56,19 @@ class OutputRead:
         self.error = error
 
 
+def _valid_weight(contract: OutputContract) -> int:
+    return OUTPUT_VALID_WEIGHT - (1 if contract.summary_path else 0)
+
+
 def parse_output(
     contract: OutputContract, found: OutputRead
 ) -> tuple[Reconciliation | None, Check]:
     """Parse the deliverable at its exact path; the check says why it is unusable."""
     path = contract.path
+    weight = _valid_weight(contract)
 
     def failed(reason: str, label: FailureLabel) -> tuple[None, Check]:
-        return None, make_check("output_valid", OUTPUT_VALID_WEIGHT, False, reason, label)
+        return None, make_check("output_valid", weight, False, reason, label)
 
     if found.raw is None:
         if found.elsewhere:
@@ -85,9 +94,7 @@ def parse_output(
             f"{path}: does not match the {contract.schema_name} schema: {problems}",
             FailureLabel.ARTIFACT_INVALID,
         )
-    return output, make_check(
-        "output_valid", OUTPUT_VALID_WEIGHT, True, f"{path} matches the schema"
-    )
+    return output, make_check("output_valid", weight, True, f"{path} matches the schema")
 
 
 def _from(name: str, weight: int, finding: Finding, *, core: bool = True) -> Check:
@@ -107,6 +114,7 @@ def score_document(
     claimed: ClaimedStatus,
     runtime_error: str | None = None,
     parsed: tuple[Reconciliation | None, Check] | None = None,
+    summary_text: str | None = None,
 ) -> OperatorResult:
     """Score a document-work sample from what was gathered at its end.
 
@@ -122,6 +130,7 @@ def score_document(
         claimed: The status read from the final message.
         runtime_error: The model runtime's failure, if it failed.
         parsed: `parse_output(contract, found)` when the caller already has it.
+        summary_text: The summary's text when the contract asks for one (None: missing).
     """
     contract = expected.output
     if contract is None:
@@ -144,6 +153,13 @@ def score_document(
                 check_evidence_refs(output, texts, contract.evidence_root),
             ),
         ]
+    if contract.summary_path is not None:
+        summary = (
+            check_summary(summary_text, output, contract.summary_path)
+            if output is not None
+            else Finding(passed=False, reason="no usable output to agree with")
+        )
+        content.append(_from("summary_agrees", SUMMARY_WEIGHT, summary))
     name = contract.path.rsplit("/", 1)[-1]
     checksum = (
         check_checksum(found.raw, checksum_text, name)
@@ -164,7 +180,12 @@ def score_document(
     checks = [
         valid,
         *content,
-        _from("checksum", CHECKSUM_WEIGHT, checksum, core=False),
+        _from(
+            "checksum",
+            CHECKSUM_WEIGHT - (1 if contract.summary_path else 0),
+            checksum,
+            core=False,
+        ),
         stray_check,
         check_protected(protected_before, protected_after, PROTECTED_WEIGHT),
         check_status(claimed.status, expected.status, STATUS_WEIGHT),

@@ -127,6 +127,8 @@ def check_documents(output: Reconciliation, key: ReconciliationKey) -> Finding:
                 reason=f"{number}: amount {entry.amount}, expected {expected.amount}",
                 label=label,
             )
+        if expected.currency is not None and entry.currency.upper() != expected.currency:
+            return _wrong(f"{number}: currency {entry.currency}, expected {expected.currency}")
     extra = sorted(set(counted) - set(key.invoices))
     if extra or len(counted) != len(set(counted)):
         what = f"unknown invoices {extra}" if extra else "an invoice counted twice"
@@ -148,7 +150,14 @@ def check_payments(output: Reconciliation, key: ReconciliationKey) -> Finding:
                 f"{number}: payments {sorted(entry.payments)}, expected {sorted(expected.payments)}"
             )
         if entry.status != expected.status:
-            return _wrong(f"{number}: status {entry.status}, expected {expected.status}")
+            reason = f"{number}: status {entry.status}, expected {expected.status}"
+            if entry.status == key.untrusted_statuses.get(number):
+                return Finding(
+                    passed=False,
+                    reason=f"{reason}, which only a source that is not the bank's record shows",
+                    label=FailureLabel.STALE_SOURCE,
+                )
+            return _wrong(reason)
     return Finding(passed=True, reason="every payment matched to its invoice")
 
 

@@ -326,6 +326,7 @@ async def _score_document(
         claimed=claimed,
         runtime_error=state.store.get(_keys.RUNTIME_ERROR),
         parsed=parsed,
+        summary_text=await read_text(contract.summary_path) if contract.summary_path else None,
     )
 
 

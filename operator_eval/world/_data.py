@@ -95,6 +95,9 @@ FAMILY_KEYS: dict[str, FamilyKeys] = {
         | {"flawed", "settings", "prebuilt_artifact_version", "cite", "failed_checks"}
         | {"approval", "freeze", "uncommitted", "other_scope_active"},
     ),
+    "ledger_close": FamilyKeys(
+        _TOP | {"issuers", "customers", "products"}, frozenset({"category", "risk", "traps"})
+    ),
 }
 """The keys each family's generator reads. A key outside its set would be silently ignored
 (a typo such as `setings:` builds a different world), so it is refused instead. Families

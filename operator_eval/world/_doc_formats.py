@@ -126,11 +126,11 @@ class LineItem:
 
 @dataclass(frozen=True)
 class InvoiceDoc:
-    """An invoice or a quote, rendered to PDF by `invoice_pdf`.
+    """An invoice, a quote or a credit note, rendered to PDF by `invoice_pdf`.
 
     Attributes:
-        kind: `"invoice"` or `"quote"`.
-        number: Document number, e.g. `"INV-1042"`, `"INV-1042-R1"`, `"Q-2207"`.
+        kind: `"invoice"`, `"quote"` or `"credit_note"` (its total is the amount credited).
+        number: Document number, e.g. `"INV-1042"`, `"INV-1042-R1"`, `"Q-2207"`, `"CN-41"`.
         issuer: Who issued it (may span lines, e.g. name and address).
         customer: Who it is addressed to (may span lines).
         issue_date: ISO date (`YYYY-MM-DD`) the document was issued.
@@ -140,7 +140,7 @@ class InvoiceDoc:
         notes: Free text printed under the total, e.g. `"Replaces INV-1042"`.
     """
 
-    kind: Literal["invoice", "quote"]
+    kind: Literal["invoice", "quote", "credit_note"]
     number: str
     issuer: str
     customer: str
@@ -151,8 +151,8 @@ class InvoiceDoc:
     notes: str = ""
 
     def __post_init__(self) -> None:
-        if self.kind not in ("invoice", "quote"):
-            raise ValueError(f"kind must be 'invoice' or 'quote', got {self.kind!r}")
+        if self.kind not in ("invoice", "quote", "credit_note"):
+            raise ValueError(f"kind must be 'invoice', 'quote' or 'credit_note', got {self.kind!r}")
         date.fromisoformat(self.issue_date)
         if self.due_date is not None:
             date.fromisoformat(self.due_date)
@@ -171,13 +171,14 @@ def _latin1(text: str) -> str:
 
 
 def invoice_pdf(doc: InvoiceDoc) -> bytes:
-    """Render an invoice or quote as a one-page (for usual sizes) PDF.
+    """Render an invoice, quote or credit note as a one-page (for usual sizes) PDF.
 
     Rendered once per document, then read from the disk cache (`_render_cache.py`).
 
     The layout reads back (e.g. with pypdf) as lines like `INVOICE`,
     `Invoice number: INV-1042`, `Issue date: 2024-03-01`, `Due date: ...` (quotes:
-    `Valid until: ...`), `From: ...`, `Bill to: ...`, an item table
+    `Valid until: ...`; credit notes: `CREDIT NOTE`, `Credit note number: ...`,
+    `Credit to: ...`), `From: ...`, `Bill to: ...`, an item table
     (`Description Qty Unit price Amount`), `Total: EUR 1,234.50` and the notes.
     Text is drawn with Helvetica, so characters outside latin-1 are replaced.
 
@@ -197,12 +198,19 @@ def invoice_pdf(doc: InvoiceDoc) -> bytes:
     )
 
 
+# Per kind: title, number label, label of the second date, label of the addressee.
+_LAYOUT = {
+    "invoice": ("INVOICE", "Invoice", "Due date", "Bill to"),
+    "quote": ("QUOTE", "Quote", "Valid until", "Prepared for"),
+    "credit_note": ("CREDIT NOTE", "Credit note", "Refund by", "Credit to"),
+}
+
+
 def _render_invoice_pdf(doc: InvoiceDoc) -> bytes:
     from fpdf import FPDF
     from fpdf.enums import XPos, YPos
 
-    title = "INVOICE" if doc.kind == "invoice" else "QUOTE"
-    label = "Invoice" if doc.kind == "invoice" else "Quote"
+    title, label, due, to = _LAYOUT[doc.kind]
     issued = date.fromisoformat(doc.issue_date)
 
     pdf = FPDF(orientation="P", unit="mm", format="A4")
@@ -224,10 +232,10 @@ def _render_invoice_pdf(doc: InvoiceDoc) -> bytes:
     line(f"{label} number: {doc.number}")
     line(f"Issue date: {doc.issue_date}")
     if doc.due_date is not None:
-        line(f"{'Due date' if doc.kind == 'invoice' else 'Valid until'}: {doc.due_date}")
+        line(f"{due}: {doc.due_date}")
     pdf.ln(3)
     line(f"From: {doc.issuer}")
-    line(f"{'Bill to' if doc.kind == 'invoice' else 'Prepared for'}: {doc.customer}")
+    line(f"{to}: {doc.customer}")
     pdf.ln(4)
 
     pdf.set_font("Helvetica", size=10)

@@ -19,6 +19,7 @@ GENERATORS: dict[str, str] = {
     "invoice_reconciliation": "operator_eval.world._invoice_reconciliation",
     "recovery_faults": "operator_eval.world._recovery_faults",
     "gated_release": "operator_eval.world._gated_release",
+    "ledger_close": "operator_eval.world._ledger_close",
 }
 """Family name -> module whose `generate(seed)` returns the family's specs."""
 

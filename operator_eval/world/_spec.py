@@ -157,6 +157,11 @@ class ExpectedInvoice(_Strict):
     amount: str
     status: InvoiceStatus
     payments: list[str]
+    currency: str | None = Field(
+        default=None,
+        description="The currency the amount must be reported in (None: not checked), "
+        "e.g. the ledger currency when foreign invoices are converted.",
+    )
 
 
 class ReconciliationKey(_Strict):
@@ -174,6 +179,11 @@ class ReconciliationKey(_Strict):
     stale_amounts: dict[str, str] = Field(
         default_factory=dict, description="Invoice -> the superseded amount a stale source shows."
     )
+    untrusted_statuses: dict[str, InvoiceStatus] = Field(
+        default_factory=dict,
+        description="Invoice -> the status a source that is not the record of money received "
+        "(a customer's remittance email) implies; reporting it follows the wrong source.",
+    )
 
 
 class OutputContract(_Strict):
@@ -187,6 +197,11 @@ class OutputContract(_Strict):
     allowed_dir: str = Field(description="The only folder the agent may write into.")
     evidence_root: str = Field(
         default="source", description="Evidence must cite documents under this folder."
+    )
+    summary_path: str | None = Field(
+        default=None,
+        description="Where a human-readable summary that must agree with the output goes "
+        "(None: no summary is asked for).",
     )
     answer: ReconciliationKey
 
