@@ -14,6 +14,7 @@ from operator_eval.scorers import (
 )
 from operator_eval.tasks import (
     benchboard,
+    benchboard_hard,
     blocked_work,
     deploy_recovery,
     invoice_reconciliation,

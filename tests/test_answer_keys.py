@@ -179,9 +179,10 @@ def family_worlds(family: str) -> str:
 
 
 def dataset_lines(family: str, worlds: str) -> list[str]:
-    """Lines of the family's key file (and the suite's) that no world of the family holds."""
+    """Lines of the family's key file (and the suites') that no world of the family holds."""
     root = data_dir("datasets")
-    files = [root / family / "family.yaml", root / "benchboard" / "suite.yaml"]
+    suites = [root / name / "suite.yaml" for name in ("benchboard", "benchboard_hard")]
+    files = [root / family / "family.yaml", *suites]
     return [
         line
         for path in files

@@ -1,0 +1,59 @@
+"""benchboard_hard end to end: the suite's 24 compound samples through real Inspect evals."""
+
+from __future__ import annotations
+
+import tempfile
+
+import pytest
+from inspect_ai import eval as inspect_eval
+from inspect_ai.log import EvalLog
+
+from operator_eval.report._closure import MIN_TOOL_CALLS, MIN_TRAPS, closure_of
+from operator_eval.tasks import benchboard_hard
+from operator_eval.world._suite import load_suite
+
+pytestmark = pytest.mark.slow
+
+SUITE_SIZE = 24
+
+
+def run(model: str, seed: int) -> EvalLog:
+    with tempfile.TemporaryDirectory() as log_dir:
+        (log,) = inspect_eval(
+            benchboard_hard(seed=seed),
+            model=model,
+            log_dir=log_dir,
+            display="none",
+            max_samples=4,
+        )
+    assert log.status == "success", log.error
+    return log
+
+
+def points(log: EvalLog) -> dict[str, int]:
+    return {
+        str(s.id): int((s.scores or {})["operator_score"].value["points"])  # type: ignore[index]
+        for s in log.samples or []
+    }
+
+
+@pytest.mark.parametrize("seed", [0, 7919])
+def test_the_oracle_scores_600_and_every_closure_is_long_and_compound(seed: int) -> None:
+    log = run("opeval/oracle", seed)
+    got = points(log)
+    assert len(got) == SUITE_SIZE
+    assert got == dict.fromkeys(got, 25)
+    closure = closure_of(log)
+    assert closure.median_tool_calls >= MIN_TOOL_CALLS
+    assert closure.min_traps >= MIN_TRAPS
+    families = {sid.split(".", 1)[0] for sid in got}
+    assert families == set(load_suite("benchboard_hard").members)
+    assert log.eval.metadata and log.eval.metadata["suite"] == "benchboard_hard"
+
+
+@pytest.mark.parametrize("model", ["opeval/noop", "opeval/sloppy"])
+def test_noop_and_sloppy_resolve_nothing(model: str) -> None:
+    log = run(model, 0)
+    for sample in log.samples or []:
+        value = (sample.scores or {})["operator_score"].value
+        assert isinstance(value, dict) and value["resolved"] == 0, sample.id
