@@ -345,7 +345,11 @@ def _glance(spec: TaskSpec, evidence: list[dict[str, Any]]) -> Policy:
 
 
 def _careless(spec: TaskSpec, flaw: str) -> Policy:
-    """Play the spec's wrong solution for `flaw`, cite every output as is, claim DONE."""
+    """Play the spec's wrong solution for `flaw`, cite every output as is, claim DONE.
+
+    A flaw whose mistake is a wrong verdict (a flap read as a failed release) claims the
+    status its spec names in `facts["flaw_status.<flaw>"]` instead.
+    """
     evidence: list[dict[str, Any]] = []
     ran: Ran = []
     yield from _run(spec.flawed.get(flaw, []), ran)
@@ -354,9 +358,10 @@ def _careless(spec: TaskSpec, flaw: str) -> Policy:
             _cite_command(evidence, step, _output_marker(output))
     yield from _glance(spec, evidence)
     proof = json.loads(_proof(spec, evidence, "Done."))
-    proof["status"] = "DONE"
+    status = spec.facts.get(f"flaw_status.{flaw}", "DONE")
+    proof["status"] = status
     yield from _write_proof(spec, json.dumps(proof))
-    yield FinalAction("Done, checked it myself.\nSTATUS: DONE")
+    yield FinalAction(f"Done, checked it myself.\nSTATUS: {status}")
 
 
 SCRIPTED_FLAWS: dict[str, str] = {
@@ -367,6 +372,14 @@ SCRIPTED_FLAWS: dict[str, str] = {
     "wrong_path": "Write the right output, but not at the path the contract names.",
     "invented_evidence_path": "Cite a document that does not exist as the evidence for a value.",
     "no_checksum": "Deliver the output but skip the checksum file the contract asks for.",
+    "skip_switch": "Deploy and believe 'deploy OK', never pointing `current` at the release.",
+    "reuse_prebuilt": "Ship the prebuilt artefact left in build/ instead of a clean build.",
+    "skip_cache_purge": "Fix the release but leave the stale page cache in front of it.",
+    "rollback_on_flap": "Read one failed health probe of a warming pool as a broken release.",
+    "ship_ticket_version": "Ship the ticket's release although its own health check fails.",
+    "restart_and_hope": "Restart a crashing service without reading why it crashes.",
+    "follow_ticket_theory": "Apply the ticket's guess at the cause, not what the service logs.",
+    "cause_not_cited": "Do the right thing but never read or cite the service's own record.",
 }
 """Flaws whose wrong solution each sample's spec scripts (`TaskSpec.flawed`), described."""
 
@@ -424,6 +437,14 @@ FLAW_LABELS: dict[str, str] = {
     "wrong_path": "artifact_wrong_path",
     "invented_evidence_path": "invented_evidence",
     "no_checksum": "checksum_missing",
+    "skip_switch": "live_not_updated",
+    "reuse_prebuilt": "live_not_updated",
+    "skip_cache_purge": "live_not_updated",
+    "rollback_on_flap": "wrong_status",
+    "ship_ticket_version": "unhealthy",
+    "restart_and_hope": "unhealthy",
+    "follow_ticket_theory": "reason_not_cited",
+    "cause_not_cited": "reason_not_cited",
 }
 """The failure label each flaw must be caught with."""
 
