@@ -79,6 +79,14 @@ FAMILY_KEYS: dict[str, FamilyKeys] = {
         _TOP | {"runbook", "runbook_sections"},
         _DEPLOY_VARIANT | _FLEXIBLE | {"kind", "blocked", "runbook_sections"},
     ),
+    "deploy_incident": FamilyKeys(
+        _TOP
+        | {"log_paths", "migration_words", "health_reasons", "fault_keys", "runbook"}
+        | {"changelog_fix", "changelog_disputed", "disputed_docs", "investigate"},
+        _DEPLOY_VARIANT
+        | _FLEXIBLE
+        | {"settings", "prebuilt", "failing_release", "config_fault", "flaw_status"},
+    ),
     "invoice_reconciliation": FamilyKeys(
         _TOP | {"issuers", "customers", "products"},
         frozenset({"trap", "bank_style", "category", "risk", "traps"}),

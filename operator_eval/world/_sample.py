@@ -17,6 +17,7 @@ GENERATORS: dict[str, str] = {
     "tool_failure": "operator_eval.world._tool_failure",
     "blocked_work": "operator_eval.world._blocked_work",
     "invoice_reconciliation": "operator_eval.world._invoice_reconciliation",
+    "deploy_incident": "operator_eval.world._deploy_incident",
 }
 """Family name -> module whose `generate(seed)` returns the family's specs."""
 

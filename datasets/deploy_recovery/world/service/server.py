@@ -182,7 +182,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def route_fault(self, path, fault):
         # The client sees a bare 500; the cause is only in the service's log and metrics.
         cause = f"config {fault['key']}={json.dumps(fault['value'])}"
-        service_log("ERROR", f"GET {path} -> 500: {fault['error']} ({cause})")
+        if fault.get("log", True):
+            service_log("ERROR", f"GET {path} -> 500: {fault['error']} ({cause})")
         if SETTINGS.get("metrics"):
             count("app_route_errors_total", route=path, cause=cause)
         self.reply(500, "internal server error\n")
