@@ -80,9 +80,13 @@ def _build(family: dict[str, Any], variant: str, conf: dict[str, Any], seed: int
         ).decode()
 
     world.files["docs/RUNBOOK.md"] = fill(family["runbook"], names)
-    world.protected = list(dict.fromkeys([*world.protected, "docs", *WORLD_PROTECTED]))
-    if fault is not None and fault.get("disputed"):
-        world.protected.append(REGISTRY)
+    protected = [*world.protected, "docs", *WORLD_PROTECTED]
+    if fault is not None:
+        # The fix is a reviewed change to app/config.json; the rest of the repo stays put.
+        protected = [p for p in protected if p != "app"] + ["app/VERSION", "app/CHANGELOG.md"]
+        if fault.get("disputed"):
+            protected += [REGISTRY, "deploy/config.old"]
+    world.protected = list(dict.fromkeys(protected))
 
     facts = {"service_log": names["service_log"]}
     if expected.status == "DONE":
