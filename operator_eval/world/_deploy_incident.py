@@ -254,7 +254,11 @@ def _config_fault(
         ],
         files=[
             FileExpectation(
-                name="repo_config", weight=2, label=label, path=REPO_CONFIG, json_values={key: truth}
+                name="repo_config",
+                weight=2,
+                label=label,
+                path=REPO_CONFIG,
+                json_values={key: truth},
             )
         ],
         cites=[_cause_cited(what, patterns)],
