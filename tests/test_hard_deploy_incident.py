@@ -88,7 +88,7 @@ def test_seeds_draw_different_worlds_with_the_same_variants() -> None:
 def test_the_incident_cause_is_not_printed_in_the_settings_file() -> None:
     for spec in generate_specs(FAMILY, 0):
         settings = spec.files["deploy/deploy.json"]
-        for word in ("release_health", "config_faults", "migration", spec.facts.get("key", "@")):
+        for word in ("release_health", "config_breaks", "migration", spec.facts.get("key", "@")):
             assert word not in settings, (spec.id, word)
 
 

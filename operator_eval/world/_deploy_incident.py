@@ -190,7 +190,7 @@ def _config_fault(
     }
     if fault.get("log") is False:
         entry["log"] = False
-    incident["config_faults"] = [entry]
+    incident["config_breaks"] = [entry]
 
     base = dict(world.repo_config)
     world.set_repo_config({**base, key: bad})

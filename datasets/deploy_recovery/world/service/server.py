@@ -6,8 +6,8 @@ unix socket private to this world. Routes: `/` (page naming the version),
 `/health`, `/config` (the running config and its sha256), `POST /-/shutdown`.
 Opt-in incident mechanics, each off unless `deploy/deploy.json` sets it:
 `service_log` (a log file the service writes), `metrics` (a `/metrics` route),
-`release_health` (releases whose own health check fails, and why), `config_faults`
-(a config key whose value makes a route answer 500, or the service crash at load).
+`release_health` (releases whose own health check fails, and why), `config_breaks`
+(a config key whose value makes a route return 500, or the service crash at load).
 It exits on its own when its workspace disappears, so no process outlives a sample.
 """
 
@@ -40,7 +40,7 @@ SETTINGS = load_settings()
 # must be read from the service's log or metrics does not print it in its settings file.
 SETTINGS.update(json.loads(base64.b64decode(SETTINGS.get("incident", "")) or b"{}"))
 STATE = {"version": "?", "config": b"{}", "health_requests": 0, "release": "?", "sha": None}
-STATE["route_faults"] = {}
+STATE["route_breaks"] = {}
 LOCK = threading.Lock()
 COUNTS = {}  # (metric, labels) -> count, for /metrics
 
@@ -72,22 +72,22 @@ def config_value(config, dotted):
 
 
 def check_config(config_bytes):
-    """The config faults the loaded config trips: route -> fault; a crash fault exits."""
+    """The config breaks the loaded config trips: route -> its break; a crash break exits."""
     try:
         config = json.loads(config_bytes.decode("utf-8"))
     except ValueError:
         config = {}
     routes = {}
-    for fault in SETTINGS.get("config_faults", []):
-        if config_value(config, fault["key"]) != fault["value"]:
+    for brk in SETTINGS.get("config_breaks", []):
+        if config_value(config, brk["key"]) != brk["value"]:
             continue
-        if fault.get("effect") == "crash":
-            message = f"{fault['error']} (config key {fault['key']} = {json.dumps(fault['value'])})"
+        if brk.get("effect") == "crash":
+            message = f"{brk['error']} (config key {brk['key']} = {json.dumps(brk['value'])})"
             service_log("FATAL", f"{message}; exiting")
             sys.stderr.write(f"FATAL {message}; exiting\n")
             sys.stderr.flush()
             os._exit(3)
-        routes[fault.get("route", "/")] = fault
+        routes[brk.get("route", "/")] = brk
     return routes
 
 
@@ -98,9 +98,9 @@ def load_release():
         raw = f.read()
     with open(os.path.join(current, "config.json"), "rb") as f:
         config = f.read()
-    route_faults = check_config(config)
+    route_breaks = check_config(config)
     with LOCK:
-        STATE["route_faults"] = route_faults
+        STATE["route_breaks"] = route_breaks
         STATE["version"] = raw.decode("utf-8", "replace").strip()
         STATE["config"] = config
         STATE["health_requests"] = 0
@@ -147,9 +147,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         path = self.path.split("?", 1)[0]
         with LOCK:
-            fault = STATE["route_faults"].get(path)
-        if fault is not None:
-            self.route_fault(path, fault)
+            brk = STATE["route_breaks"].get(path)
+        if brk is not None:
+            self.route_break(path, brk)
         elif path == "/":
             self.index()
         elif path == "/health":
@@ -179,11 +179,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         else:
             self.reply(404, "not found\n")
 
-    def route_fault(self, path, fault):
+    def route_break(self, path, brk):
         # The client sees a bare 500; the cause is only in the service's log and metrics.
-        cause = f"config {fault['key']}={json.dumps(fault['value'])}"
-        if fault.get("log", True):
-            service_log("ERROR", f"GET {path} -> 500: {fault['error']} ({cause})")
+        cause = f"config {brk['key']}={json.dumps(brk['value'])}"
+        if brk.get("log", True):
+            service_log("ERROR", f"GET {path} -> 500: {brk['error']} ({cause})")
         if SETTINGS.get("metrics"):
             count("app_route_errors_total", route=path, cause=cause)
         self.reply(500, "internal server error\n")
