@@ -349,7 +349,8 @@ def _careless(spec: TaskSpec, flaw: str) -> Policy:
 
     A flaw that gives up (`GIVES_UP`) reports FAILED instead, resting on what it saw,
     without a look at the live routes; one that blocks (`SCRIPTED_BLOCKS`) looks at the
-    live routes and reports BLOCKED.
+    live routes and reports BLOCKED. A spec may name the status a flaw claims in
+    `facts["flaw_status.<flaw>"]`.
     """
     evidence: list[dict[str, Any]] = []
     ran: Ran = []
@@ -357,7 +358,9 @@ def _careless(spec: TaskSpec, flaw: str) -> Policy:
     for step, output in ran:
         if step.tool in ("shell", "deploy"):
             _cite_command(evidence, step, _output_marker(output))
-    status = "FAILED" if flaw in GIVES_UP else "BLOCKED" if flaw in SCRIPTED_BLOCKS else "DONE"
+    status = spec.facts.get(f"flaw_status.{flaw}") or (
+        "FAILED" if flaw in GIVES_UP else "BLOCKED" if flaw in SCRIPTED_BLOCKS else "DONE"
+    )
     if status != "FAILED":
         yield from _glance(spec, evidence)
     summary = {"DONE": "Done.", "BLOCKED": "Blocked.", "FAILED": "It failed."}[status]
@@ -392,8 +395,8 @@ SCRIPTED_FLAWS: dict[str, str] = {
     "config_drift": "Call it done because the version is live, leaving a drifted config.",
     "give_up_on_fault": "Take a failure-looking answer (a lost reply) at face value, report "
     "FAILED without checking the world.",
-    "rollback_on_flap": "Take one failing health probe as proof the release is bad, roll back "
-    "to the old one and report FAILED.",
+    "rollback_on_flap": "Read one failed health probe of a warming pool as a broken release: "
+    "roll back to the old one and report FAILED.",
     # gated_release: gates that may be made clean, and look-alikes that must not be touched.
     "trust_deploy_ok": "Take the deploy's 'deploy OK' at its word: skip what the deploy trap "
     "needs (switch, clean build, restart, cache purge) and claim DONE.",
@@ -401,11 +404,20 @@ SCRIPTED_FLAWS: dict[str, str] = {
     "changes that belong to somebody else, then ship.",
     "blame_cleared_gate": "Report BLOCKED on a gate that could be made clean, citing it "
     "instead of the item that really blocks.",
+    # ledger_close: document work at real size.
     "fx_unconverted": "Copy foreign-currency totals as they are, not converted by the stated rule.",
     "credit_note_ignored": "Report invoices at their gross total, ignoring their credit notes.",
     "single_export": "Reconcile against the main bank export only, missing the other exports.",
     "remittance_over_bank": "Believe a customer's remittance email over the bank about money.",
     "summary_disagrees": "Deliver the right JSON with a summary left over from an earlier draft.",
+    # deploy_incident: several causes at once, the cause only in the service's own record.
+    "skip_switch": "Deploy and believe 'deploy OK', never pointing `current` at the release.",
+    "reuse_prebuilt": "Ship the prebuilt artefact left in build/ instead of a clean build.",
+    "skip_cache_purge": "Fix the release but leave the stale page cache in front of it.",
+    "ship_ticket_version": "Ship the ticket's release although its own health check fails.",
+    "restart_and_hope": "Restart a crashing service without reading why it crashes.",
+    "follow_ticket_theory": "Apply the ticket's guess at the cause, not what the service logs.",
+    "cause_not_cited": "Do the right thing but never read or cite the service's own record.",
 }
 """Flaws whose wrong solution each sample's spec scripts (`TaskSpec.flawed`), described."""
 GIVES_UP = frozenset({"give_up_on_fault", "rollback_on_flap"})
@@ -472,7 +484,7 @@ FLAW_LABELS: dict[str, str] = {
     "not_restarted": "live_not_updated",
     "config_drift": "config_drift",
     "give_up_on_fault": "wrong_status",
-    "rollback_on_flap": "live_not_updated",
+    "rollback_on_flap": "wrong_status",
     "trust_deploy_ok": "live_not_updated",
     "clean_others_changes": "protected_input_changed",
     "blame_cleared_gate": "reason_not_cited",
@@ -481,6 +493,13 @@ FLAW_LABELS: dict[str, str] = {
     "single_export": "wrong_result",
     "remittance_over_bank": "stale_source",
     "summary_disagrees": "wrong_result",
+    "skip_switch": "live_not_updated",
+    "reuse_prebuilt": "live_not_updated",
+    "skip_cache_purge": "live_not_updated",
+    "ship_ticket_version": "unhealthy",
+    "restart_and_hope": "unhealthy",
+    "follow_ticket_theory": "reason_not_cited",
+    "cause_not_cited": "reason_not_cited",
 }
 """The failure label each flaw must be caught with."""
 

@@ -85,6 +85,14 @@ FAMILY_KEYS: dict[str, FamilyKeys] = {
         | _FLEXIBLE
         | {"settings", "prebuilt_artifact_version", "already_live", "drifted_config", "faults"},
     ),
+    "deploy_incident": FamilyKeys(
+        _TOP
+        | {"log_paths", "migration_words", "health_reasons", "fault_keys", "runbook"}
+        | {"changelog_fix", "changelog_disputed", "disputed_docs", "investigate"},
+        _DEPLOY_VARIANT
+        | _FLEXIBLE
+        | {"settings", "prebuilt", "failing_release", "config_fault", "flaw_status"},
+    ),
     "invoice_reconciliation": FamilyKeys(
         _TOP | {"issuers", "customers", "products"},
         frozenset({"trap", "bank_style", "category", "risk", "traps"}),

@@ -20,6 +20,7 @@ GENERATORS: dict[str, str] = {
     "recovery_faults": "operator_eval.world._recovery_faults",
     "gated_release": "operator_eval.world._gated_release",
     "ledger_close": "operator_eval.world._ledger_close",
+    "deploy_incident": "operator_eval.world._deploy_incident",
 }
 """Family name -> module whose `generate(seed)` returns the family's specs."""
 

@@ -305,6 +305,11 @@ def cmd_restart(_args):
         server_sha256=hashlib.sha256(code.encode("utf-8")).hexdigest(),
     )
     for _ in range(500):  # up to 5 s
+        code = service.poll()
+        if code is not None:
+            # A service that dies while loading (a config it rejects) says why in its log.
+            log(f"restart: service exited with code {code} during start-up")
+            fail(f"service exited with code {code} during start-up; see .run/service.log")
         try:
             request("GET", "/")
             print(f"service restarted, live version {live_version()}")
