@@ -9,6 +9,7 @@ from inspect_ai import eval as inspect_eval
 from inspect_ai.log import EvalLog
 
 from operator_eval.report._closure import MIN_TOOL_CALLS, MIN_TRAPS, closure_of
+from operator_eval.report._records import model_label
 from operator_eval.tasks import benchboard_hard
 from operator_eval.world._suite import load_suite
 
@@ -49,6 +50,9 @@ def test_the_oracle_scores_600_and_every_closure_is_long_and_compound(seed: int)
     families = {sid.split(".", 1)[0] for sid in got}
     assert families == set(load_suite("benchboard_hard").members)
     assert log.eval.metadata and log.eval.metadata["suite"] == "benchboard_hard"
+    # Run at the suite's own step budget, the model is the same board column as on
+    # benchboard, so routing reads both suites' records together.
+    assert model_label(log) == "opeval/oracle"
 
 
 @pytest.mark.parametrize("model", ["opeval/noop", "opeval/sloppy"])

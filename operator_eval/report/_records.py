@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlparse
 from inspect_ai.log import EvalLog, EvalSample, list_eval_logs, read_eval_log
 from pydantic import ValidationError
 
-from operator_eval._defaults import DEFAULT_GRAPH, DEFAULT_MAX_STEPS
+from operator_eval._defaults import DEFAULT_GRAPH, DEFAULT_MAX_STEPS, TASK_MAX_STEPS
 
 SCORER = "operator_score"
 MAX_POINTS = 25
@@ -121,7 +121,8 @@ def model_label(log: EvalLog) -> str:
     if roles:
         label += f"({roles})"
     steps = task_args.get("max_steps")
-    if steps is not None and steps != DEFAULT_MAX_STEPS:
+    default_steps = TASK_MAX_STEPS.get(log.eval.task.rsplit("/", 1)[-1], DEFAULT_MAX_STEPS)
+    if steps is not None and steps != default_steps:
         label += f" max_steps={steps}"
     return label
 

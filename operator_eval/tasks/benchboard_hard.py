@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from inspect_ai import Task, task
 
+from operator_eval._defaults import HARD_MAX_STEPS
 from operator_eval.agent import DEFAULT_GRAPH
 from operator_eval.tasks._params import AUTO_SANDBOX
 from operator_eval.tasks._suite import suite_task
 
 SUITE = "benchboard_hard"
-HARD_MAX_STEPS = 100
-"""Model turns a hard sample gets: the oracle's closure is 25-60 tool calls, and an agent
-that investigates before it acts needs room beyond the shortest path."""
 
 
 @task
