@@ -38,7 +38,9 @@ def points(log: EvalLog) -> dict[str, int]:
     }
 
 
-@pytest.mark.parametrize("seed", [0, 7919])
+# Seed 0 of every family is played by its own tests (tests/test_hard_*.py), with noop,
+# sloppy and every flaw; the suite is played here on the other seed the issue names.
+@pytest.mark.parametrize("seed", [7919])
 def test_the_oracle_scores_600_and_every_closure_is_long_and_compound(seed: int) -> None:
     log = run("opeval/oracle", seed)
     got = points(log)
@@ -53,11 +55,3 @@ def test_the_oracle_scores_600_and_every_closure_is_long_and_compound(seed: int)
     # Run at the suite's own step budget, the model is the same board column as on
     # benchboard, so routing reads both suites' records together.
     assert model_label(log) == "opeval/oracle"
-
-
-@pytest.mark.parametrize("model", ["opeval/noop", "opeval/sloppy"])
-def test_noop_and_sloppy_resolve_nothing(model: str) -> None:
-    log = run(model, 0)
-    for sample in log.samples or []:
-        value = (sample.scores or {})["operator_score"].value
-        assert isinstance(value, dict) and value["resolved"] == 0, sample.id

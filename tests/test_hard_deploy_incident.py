@@ -93,7 +93,8 @@ def test_the_incident_cause_is_not_printed_in_the_settings_file() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", [0, 7919])
+# Seed 7919 (every variant of this family) is played by tests/test_benchboard_hard.py.
+@pytest.mark.parametrize("seed", [0])
 def test_oracle_scores_25_with_at_least_25_tool_calls(
     seed: int, tmp_path_factory: pytest.TempPathFactory
 ) -> None:

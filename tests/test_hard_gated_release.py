@@ -221,7 +221,8 @@ def _scores(log: EvalLog) -> dict[str, Score]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", SEEDS)
+# Seed 7919 (every variant of this family) is played by tests/test_benchboard_hard.py.
+@pytest.mark.parametrize("seed", [0])
 def test_oracle_scores_25_with_a_long_closure_on_every_sample(runs: Runs, seed: int) -> None:
     log = runs.get("oracle", seed)
     assert len(log.samples or []) == 5

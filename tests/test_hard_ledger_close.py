@@ -380,7 +380,8 @@ def _tool_calls(sample: Any) -> int:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", SEEDS)
+# Seed 7919 (every variant of this family) is played by tests/test_benchboard_hard.py.
+@pytest.mark.parametrize("seed", [0])
 def test_oracle_closes_every_sample_with_25_points_and_a_long_closure(
     seed: int, tmp_path_factory: pytest.TempPathFactory
 ) -> None:

@@ -330,7 +330,8 @@ def _why(score: Score) -> str:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("seed", SEEDS)
+# Seed 7919 (every variant of this family) is played by tests/test_benchboard_hard.py.
+@pytest.mark.parametrize("seed", [0])
 def test_oracle_scores_25_on_every_sample_with_a_long_closure(runs: Runs, seed: int) -> None:
     scores = runs.scores("oracle", seed)
     assert len(scores) == 4
