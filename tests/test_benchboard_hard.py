@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import tempfile
+from pathlib import Path
 
 import pytest
 from inspect_ai import eval as inspect_eval
@@ -18,15 +18,14 @@ pytestmark = pytest.mark.slow
 SUITE_SIZE = 24
 
 
-def run(model: str, seed: int) -> EvalLog:
-    with tempfile.TemporaryDirectory() as log_dir:
-        (log,) = inspect_eval(
-            benchboard_hard(seed=seed),
-            model=model,
-            log_dir=log_dir,
-            display="none",
-            max_samples=4,
-        )
+def run(model: str, seed: int, log_dir: Path) -> EvalLog:
+    (log,) = inspect_eval(
+        benchboard_hard(seed=seed),
+        model=model,
+        log_dir=str(log_dir),
+        display="none",
+        max_samples=4,
+    )
     assert log.status == "success", log.error
     return log
 
@@ -41,8 +40,10 @@ def points(log: EvalLog) -> dict[str, int]:
 # Seed 0 of every family is played by its own tests (tests/test_hard_*.py), with noop,
 # sloppy and every flaw; the suite is played here on the other seed the issue names.
 @pytest.mark.parametrize("seed", [7919])
-def test_the_oracle_scores_600_and_every_closure_is_long_and_compound(seed: int) -> None:
-    log = run("opeval/oracle", seed)
+def test_the_oracle_scores_600_and_every_closure_is_long_and_compound(
+    seed: int, tmp_path: Path
+) -> None:
+    log = run("opeval/oracle", seed, tmp_path)
     got = points(log)
     assert len(got) == SUITE_SIZE
     assert got == dict.fromkeys(got, 25)

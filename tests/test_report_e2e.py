@@ -18,11 +18,12 @@ from inspect_ai.log import read_eval_log
 
 from operator_eval.cli import main
 from operator_eval.report._records import read_records, records_from_log
-from operator_eval.tasks import deploy_recovery, safety_gate, tool_failure
+from operator_eval.tasks import benchboard_hard, deploy_recovery, safety_gate, tool_failure
 
 pytestmark = pytest.mark.slow
 
 MODELS = ["opeval/oracle", "opeval/sloppy", "opeval/noop"]
+HARD_DEPLOY_FAMILIES = ("gated_release", "deploy_incident")
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +40,22 @@ def log_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
             display="none",
         )
         assert all(log.status == "success" for log in logs)
+    # The deploy gates also name the benchboard_hard deploy families: the oracle plays them
+    # (in their suite, three epochs too); sloppy and noop are denied without them.
+    hard = benchboard_hard()
+    deploy_hard = [
+        str(s.id) for s in hard.dataset if str(s.id).split(".")[0] in HARD_DEPLOY_FAMILIES
+    ]
+    (log,) = inspect_eval(
+        hard,
+        model="opeval/oracle",
+        sample_id=deploy_hard,
+        epochs=3,
+        max_samples=12,
+        log_dir=str(folder),
+        display="none",
+    )
+    assert log.status == "success"
     return folder
 
 
@@ -69,7 +86,7 @@ def test_the_board_is_written_from_the_same_logs(log_dir: Path, tmp_path: Path) 
     assert main(["board", str(log_dir), "-o", str(out)]) == 0
     page = (out / "index.html").read_text(encoding="utf-8")
     assert 'id="leaderboard"' in page and 'id="routing"' in page
-    assert "opeval/oracle" in page and "600/600" not in page  # 20 tasks x 3 epochs here
+    assert "opeval/oracle" in page and "600/600" not in page  # 35 tasks x 3 epochs here
     board = json.loads((out / "board.json").read_text(encoding="utf-8"))
     assert board
     routing_json = json.loads((out / "routing.json").read_text(encoding="utf-8"))
@@ -151,8 +168,8 @@ def test_summary_counts_tasks_once_over_three_epochs(
     logs = sorted(log_dir.glob("*.eval"))
     assert main(["summary", *map(str, logs)]) == 0
     lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("  ")]
-    assert len(lines) == len(logs) == 9
-    # deploy_recovery, safety_gate and tool_failure: their sample counts, each x 3 epochs.
+    assert len(lines) == len(logs) == 10
+    # Each log's own sample count, each x 3 epochs.
     for log, line in zip(logs, lines, strict=True):
         samples = {(r.sample_id) for r in records_from_log(read_eval_log(str(log)))}
         assert f" across {len(samples)} tasks \u00d7 3 epochs · " in line, line
