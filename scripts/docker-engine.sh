@@ -159,7 +159,7 @@ build_base() {
 
 build_world() {
   local stamp="$CACHE/world-image.sha256" hash
-  hash="$(cat "$CONTAINERS/Dockerfile" "$CONTAINERS/compose.yaml" | sha256sum | cut -d' ' -f1)"
+  hash="$(cat "$CONTAINERS"/{Dockerfile,compose.yaml,world_init.py} | sha256sum | cut -d' ' -f1)"
   if docker_cli image inspect "$WORLD_IMAGE" >/dev/null 2>&1 \
     && [ "$(cat "$stamp" 2>/dev/null)" = "$hash" ]; then
     return
