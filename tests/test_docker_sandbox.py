@@ -42,8 +42,10 @@ from test_answer_keys import (
     run_search,
 )
 
+from operator_eval.bench._bench import docker_overhead
+from operator_eval.bench._bench import docker_problem as bench_docker_problem
 from operator_eval.policies import HOSTILE, HOSTILE_LABELS
-from operator_eval.policies._hostile import ESCAPE_FILE, escape_targets
+from operator_eval.policies._hostile import escape_targets
 from operator_eval.tasks._family import resolve_sandbox
 from operator_eval.tasks.deploy_recovery import deploy_recovery
 from operator_eval.tasks.safety_gate import safety_gate
@@ -83,10 +85,7 @@ def docker_problem() -> str | None:
 
 
 PROBLEM = docker_problem()
-pytestmark = [
-    pytest.mark.skipif(PROBLEM is not None, reason=f"docker sandbox unusable: {PROBLEM}"),
-    pytest.mark.slow,
-]
+needs_docker = pytest.mark.skipif(PROBLEM is not None, reason=f"docker sandbox unusable: {PROBLEM}")
 
 
 def world_containers() -> list[str]:
@@ -115,6 +114,8 @@ def family_logs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, EvalLog]:
     return {log.eval.task: log for log in logs}
 
 
+@needs_docker
+@pytest.mark.slow
 def test_the_oracle_scores_full_points_in_docker(family_logs: dict[str, EvalLog]) -> None:
     log = family_logs["oracle"]
     assert log.status == "success", log.error
@@ -127,6 +128,8 @@ def test_the_oracle_scores_full_points_in_docker(family_logs: dict[str, EvalLog]
         assert score.value["points"] == 25 and score.value["resolved"] == 1, (sample.id, why)
 
 
+@needs_docker
+@pytest.mark.slow
 def test_sloppy_never_resolves_in_docker(family_logs: dict[str, EvalLog]) -> None:
     log = family_logs["sloppy"]
     assert log.status == "success", log.error
@@ -204,6 +207,8 @@ def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileRun
     _remove_escape_files()
 
 
+@needs_docker
+@pytest.mark.slow
 def test_every_hostile_policy_gets_its_bwrap_labels_in_docker(hostile_run: HostileRun) -> None:
     assert set(hostile_run.logs) == set(HOSTILE)
     for policy, expected in HOSTILE_LABELS.items():
@@ -222,6 +227,8 @@ def test_every_hostile_policy_gets_its_bwrap_labels_in_docker(hostile_run: Hosti
     assert hostile_run.leftovers == []  # every container went with its sample
 
 
+@needs_docker
+@pytest.mark.slow
 def test_escape_reads_no_secret_and_writes_nothing_on_the_host(hostile_run: HostileRun) -> None:
     outputs = "\n".join(hostile_run.outputs("hostile_escape"))
     assert "Permission denied" in outputs or "No such file" in outputs
@@ -235,6 +242,8 @@ def test_escape_reads_no_secret_and_writes_nothing_on_the_host(hostile_run: Host
     assert "Read-only file system" in outputs  # /etc, /usr, /var/tmp in the container
 
 
+@needs_docker
+@pytest.mark.slow
 def test_a_fork_bomb_is_ended_and_the_container_works_again(hostile_run: HostileRun) -> None:
     outputs = hostile_run.outputs("hostile_fork_bomb")
     # the detached bomb (children setsid() away) met world_init.py's tripwire: the
@@ -243,6 +252,8 @@ def test_a_fork_bomb_is_ended_and_the_container_works_again(hostile_run: Hostile
     assert (hostile_run.sample("hostile_fork_bomb").total_time or 0) < 150
 
 
+@needs_docker
+@pytest.mark.slow
 def test_filling_the_disk_stops_at_the_workspace_volume(hostile_run: HostileRun) -> None:
     outputs = hostile_run.outputs("hostile_fill_disk")
     assert f"wrote {WORKSPACE_KIB} KiB" in outputs[0], outputs[0]
@@ -252,6 +263,8 @@ def test_filling_the_disk_stops_at_the_workspace_volume(hostile_run: HostileRun)
     assert hostile_run.disk_drop < 512 * _MIB, hostile_run.disk_drop
 
 
+@needs_docker
+@pytest.mark.slow
 def test_output_floods_are_capped_in_docker(hostile_run: HostileRun) -> None:
     outputs = hostile_run.outputs("hostile_flood")
     assert len(outputs) == 6
@@ -260,6 +273,8 @@ def test_output_floods_are_capped_in_docker(hostile_run: HostileRun) -> None:
     assert "[listing truncated at 500 entries]" in outputs[5]
 
 
+@needs_docker
+@pytest.mark.slow
 def test_the_sleeper_is_cut_at_its_time_limit_in_docker(hostile_run: HostileRun) -> None:
     sample = hostile_run.sample("hostile_sleeper")
     assert sample.limit is not None and sample.limit.type == "time"
@@ -333,6 +348,8 @@ def search_logs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, EvalLog]:
     return {log.eval.task.removeprefix("answer_keys_"): log for log in logs}
 
 
+@needs_docker
+@pytest.mark.slow
 def test_no_container_holds_its_answer_key(search_logs: dict[str, EvalLog]) -> None:
     assert set(search_logs) == set(families())
     for family, log in search_logs.items():
@@ -353,9 +370,36 @@ def test_no_container_holds_its_answer_key(search_logs: dict[str, EvalLog]) -> N
             assert answer["write_errors"].count("Read-only file system") == 3
 
 
+@needs_docker
+@pytest.mark.slow
 def test_the_whole_container_holds_no_answer_key(search_logs: dict[str, EvalLog]) -> None:
     first = search_logs[families()[0]]
     whole = (first.samples or [])[0].store[STORE_KEY]["whole"]
     hits = {path for _, path in whole["hits"]}
     assert hits == {"/tmp/control.txt"}, whole["hits"]  # the positive control, nothing else
     assert whole["files"] > 1000  # the image's file system, not just the workspace
+
+
+# -- operator-eval bench ---------------------------------------------------------------------
+
+
+@needs_docker
+@pytest.mark.slow
+def test_bench_reports_setup_and_scoring_under_docker(tmp_path: Path) -> None:
+    results = {m.name: m for m in docker_overhead(str(tmp_path))}
+    assert set(results) == {
+        "docker_setup_ms",
+        "docker_scoring_ms",
+        "docker_setup_and_scoring_ms",
+        "docker_sample_s",
+    }
+    for measurement in results.values():
+        assert measurement.value > 0, measurement
+    total = results["docker_setup_and_scoring_ms"].value
+    assert total >= results["docker_setup_ms"].value
+
+
+def test_bench_says_why_docker_is_left_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    assert bench_docker_problem() == "no docker CLI"
+    assert docker_overhead("/nonexistent") == []  # no docker rows, no eval started

@@ -5,9 +5,9 @@ so tests can hold the harness to three promises: the behaviour is contained (the
 and the other samples are unharmed), the sample is still scored, with the failure
 label the behaviour deserves, and the log stays complete (`tests/test_hostile.py`).
 
-They run only in the `bwrap` sandbox or a Docker container (`-T sandbox=docker`): anywhere
-else (the `local` sandbox is the bare host) every one of them refuses at its first step and reports FAILED, without running
-a single command.
+They run only in the `bwrap` sandbox or a Docker container (`-T sandbox=docker`):
+anywhere else (the `local` sandbox is the bare host) every one of them refuses at its
+first step and reports FAILED, without running a single command.
 """
 
 from __future__ import annotations

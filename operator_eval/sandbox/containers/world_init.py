@@ -30,7 +30,8 @@ _PR_SET_DUMPABLE = 4
 _CGROUPS = ("/sys/fs/cgroup/pids", "/sys/fs/cgroup")  # cgroup v1, v2
 
 
-def read_int(path):
+def read_int(path: str) -> int | None:
+    """The integer a cgroup file holds, or None."""
     try:
         with open(path) as file:
             return int(file.read().strip())
@@ -38,7 +39,7 @@ def read_int(path):
         return None
 
 
-def pids_files():
+def pids_files() -> tuple[str, str] | None:
     """The pids cgroup's (current, max) files, or None when there is no limit to watch."""
     for folder in _CGROUPS:
         current, limit = f"{folder}/pids.current", f"{folder}/pids.max"
@@ -47,7 +48,8 @@ def pids_files():
     return None
 
 
-def reap():
+def reap() -> None:
+    """Collect every exited child (orphans included) without waiting."""
     while True:
         try:
             pid, _ = os.waitpid(-1, os.WNOHANG)
@@ -57,7 +59,8 @@ def reap():
             return
 
 
-def main():
+def main() -> None:
+    """Serve as PID 1 until SIGTERM: reap, and trip on a container at its pids limit."""
     try:
         ctypes.CDLL(None).prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
     except (OSError, AttributeError):
