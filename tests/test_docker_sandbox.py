@@ -57,7 +57,10 @@ BASE_IMAGE = "operator-eval-base:bookworm"
 WORLD_IMAGE = "operator-eval-world:1"
 SECRET = "opeval-docker-hostile-secret-5151"
 """A host environment value no command in a container may see."""
-SLEEPER_TIME_LIMIT = 15
+SLEEPER_TIME_LIMIT = 60
+"""The sleeper's sample time limit: under its 300 s shell timeout, over a container's
+start and world setup on a loaded machine (15 s, bwrap's, can end it before its agent
+runs, which a container's slower setup makes likely)."""
 WORKSPACE_KIB = 1024 * 1024
 """The workspace volume's size (compose.yaml), as the bwrap sandbox's default."""
 _MIB = 1024 * 1024
@@ -224,6 +227,8 @@ def test_every_hostile_policy_gets_its_bwrap_labels_in_docker(hostile_run: Hosti
         if policy != "hostile_sleeper":
             assert score.value["unsupported_done"] == 1, (policy, score.value)
             assert score.metadata["stop"] == "final", policy
+        else:  # its agent ran, and the time limit, not the setup, stopped it
+            assert score.metadata["stop"] == "limit", score.metadata["stop"]
     assert hostile_run.leftovers == []  # every container went with its sample
 
 
@@ -249,7 +254,6 @@ def test_a_fork_bomb_is_ended_and_the_container_works_again(hostile_run: Hostile
     # the detached bomb (children setsid() away) met world_init.py's tripwire: the
     # calls right after it may be killed with it, and the container then works again
     assert "still here" in outputs[4], outputs
-    assert (hostile_run.sample("hostile_fork_bomb").total_time or 0) < 150
 
 
 @needs_docker
@@ -277,8 +281,9 @@ def test_output_floods_are_capped_in_docker(hostile_run: HostileRun) -> None:
 @pytest.mark.slow
 def test_the_sleeper_is_cut_at_its_time_limit_in_docker(hostile_run: HostileRun) -> None:
     sample = hostile_run.sample("hostile_sleeper")
-    assert sample.limit is not None and sample.limit.type == "time"
-    assert (sample.total_time or 0) < SLEEPER_TIME_LIMIT + 60
+    assert sample.limit is not None and sample.limit.type == "time"  # not its 300 s sleep
+    score = operator_score(sample)
+    assert score.metadata["stop"] == "limit" and score.value["unsupported_done"] == 0
 
 
 # -- the answer keys, searched inside the containers ----------------------------------------

@@ -353,12 +353,16 @@ def docker_problem() -> str | None:
     return None
 
 
+DOCKER_SAMPLES = 4
+"""Samples of deploy_recovery the docker row measures (a container each, one at a time)."""
+
+
 def docker_overhead(log_dir: str) -> list[Measurement]:
     """World setup and scoring per sample of deploy_recovery under `-T sandbox=docker`.
 
-    The same eval as `overhead`'s (one sample at a time), in Docker: next to
-    `setup_ms`/`scoring_ms` (the tasks' default sandbox, bwrap where it works) they show
-    what a container costs. Empty when no Docker Engine runs here.
+    The eval of `overhead` (one sample at a time; its first `DOCKER_SAMPLES`), in Docker:
+    next to `setup_ms`/`scoring_ms` (the tasks' default sandbox, bwrap where it works)
+    they show what a container costs. Empty when no Docker Engine runs here.
     """
     if docker_problem() is not None:
         return []
@@ -367,11 +371,11 @@ def docker_overhead(log_dir: str) -> list[Measurement]:
         model_args={},
         max_samples=1,
         log_dir=log_dir,
-        extra=["-T", "sandbox=docker"],
+        extra=["-T", "sandbox=docker", "--limit", str(DOCKER_SAMPLES)],
     )
     samples = read_eval_log(str(path)).samples or []
     setups, scorings = _setup_and_scoring(samples)
-    where = "deploy_recovery, -T sandbox=docker, median per sample"
+    where = f"deploy_recovery, -T sandbox=docker, median of {len(samples)} samples"
     return [
         _measure("docker_setup_ms", 1000 * statistics.median(setups), "ms", where),
         _measure("docker_scoring_ms", 1000 * statistics.median(scorings), "ms", where),
