@@ -1,19 +1,21 @@
 """The shipped Docker and Kubernetes sandbox configs (`-T sandbox=docker` / `k8s`).
 
-No Docker engine or Kubernetes cluster runs where these tests run: they check what can
-be checked without one (the files parse, hold what a world needs, and every task
-selects them), not that a container starts. `docker compose config` validates the
-compose file when the compose plugin is installed.
+These check the files without an engine or a cluster (they parse, hold what a world
+needs, every task selects them; `docker compose config` validates the compose file
+when the compose plugin is installed). Worlds really running in Docker:
+`tests/test_docker_sandbox.py`.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 import yaml
 from inspect_ai import Task
@@ -25,6 +27,7 @@ from operator_eval.world import generate_specs
 from operator_eval.world._sample import families
 
 CONTAINERS = Path(tasks.__file__).resolve().parents[1] / "sandbox" / "containers"
+ROOT = CONTAINERS.parents[2]
 TASKS = list(tasks.__all__)
 """Every task the package exports: the families that have their own task and the suites
 (the benchboard_hard families run only inside their suite)."""
@@ -53,16 +56,39 @@ def dockerfile_lines() -> list[str]:
 
 
 def test_compose_service_is_isolated_limited_and_kept_alive() -> None:
-    service = default_service(load(container_config("docker")))
-    assert service["x-default"] is True and service["init"] is True
+    config = load(container_config("docker"))
+    service = default_service(config)
+    assert service["x-default"] is True
     assert service["network_mode"] == "none"  # the world's service is on a unix socket
-    assert service["command"] == "tail -f /dev/null"
+    # PID 1 is the image's world_init.py (reaper and fork-bomb tripwire), not tini
+    assert service["init"] is False
+    assert service["command"][-1] == "/usr/local/lib/operator-eval/world_init.py"
+    assert "COPY world_init.py /usr/local/lib/operator-eval/world_init.py" in dockerfile_lines()
     # resource limits: memory, processes (fork bombs), CPU
     assert re.fullmatch(r"\d+[mg]", service["mem_limit"])
     assert 0 < service["pids_limit"] <= 4096
     assert 0 < float(service["cpus"]) <= 4
-    assert "ports" not in service and "volumes" not in service  # nothing of the host
+    assert "ports" not in service
     assert "privileged" not in service and "cap_add" not in service
+
+
+def test_nothing_a_sample_writes_reaches_the_hosts_disk() -> None:
+    config = load(container_config("docker"))
+    service = default_service(config)
+    assert service["read_only"] is True
+    # /tmp and $HOME: size-limited tmpfs mounts
+    tmpfs = {entry.split(":")[0]: entry for entry in service["tmpfs"]}
+    assert set(tmpfs) == {"/tmp", "/home/agent"}
+    assert all("size=" in entry for entry in tmpfs.values())
+    # the workspace: a named volume (Inspect's read_file, a `docker cp`, cannot read a
+    # tmpfs mount) that is itself a size-limited tmpfs; no bind mount of the host at all
+    assert service["volumes"] == ["workspace:/home/agent/workspace"]
+    assert config["volumes"]["workspace"]["driver_opts"]["type"] == "tmpfs"
+    assert config["volumes"]["workspace"]["driver_opts"]["device"] == "tmpfs"
+    assert "size=" in config["volumes"]["workspace"]["driver_opts"]["o"]
+    assert set(config["volumes"]) == {"workspace"}
+    # Inspect cannot tell that volume from a host folder: the opt-in covers it alone
+    assert config["x-inspect_docker_sandbox"] == {"unsafe_allow_writable_host_mounts": True}
 
 
 def test_compose_builds_an_image_with_what_every_world_needs() -> None:
@@ -71,12 +97,16 @@ def test_compose_builds_an_image_with_what_every_world_needs() -> None:
     dockerfile = container_config("docker").parent / build["context"] / build["dockerfile"]
     assert dockerfile.resolve() == (CONTAINERS / "Dockerfile").resolve()
     lines = dockerfile_lines()
-    base = next(line for line in lines if line.startswith("FROM "))
-    # a python image: python3, bash and coreutils (`timeout`) come with Debian's base
-    assert re.fullmatch(r"FROM python:3\.1[1-9]-(slim|bookworm|slim-bookworm)", base), base
-    installs = " ".join(line for line in lines if "apt-get install" in line).split()
-    assert "git" in installs  # safety_gate and benchboard commit in their worlds
-    assert "procps" in installs  # ps, pkill: what a host shell has
+    # built from the local base scripts/docker-engine.sh makes: no registry needed
+    assert "ARG BASE=operator-eval-base:bookworm" in lines
+    assert lines[lines.index("ARG BASE=operator-eval-base:bookworm") + 1] == "FROM ${BASE}"
+    assert build["args"]["BASE"] == "${OPEVAL_DOCKER_BASE:-operator-eval-base:bookworm}"
+    script = (ROOT / "scripts" / "docker-engine.sh").read_text(encoding="utf-8")
+    assert "--include=python3,git,procps" in script  # what the base is made with
+    # another base gets what it lacks: git (safety_gate, benchboard), procps (ps, pkill)
+    installs = " ".join(line for line in lines if "apt-get install" in line)
+    for command, package in [("git", "git"), ("ps", "procps"), ("timeout", "coreutils")]:
+        assert f"{command}:{package}" in installs
     # the agent runs unprivileged, in a workspace of its own
     user = [line.split()[1] for line in lines if line.startswith("USER ")]
     assert user and user[-1] not in ("root", "0")
@@ -123,6 +153,62 @@ def test_k8s_values_run_an_image_that_has_git_without_network() -> None:
     assert limits["memory"] and limits["cpu"]
     assert not values.get("allowDomains") and not values.get("allowEntities")
     assert not service.get("ports") and not service.get("dnsRecord")
+
+
+def agent_env_chart() -> Path:
+    """The agent-env Helm chart inspect-k8s-sandbox installs with (its own copy)."""
+    k8s_sandbox = pytest.importorskip(
+        "k8s_sandbox", reason="inspect-k8s-sandbox is not installed (the dev extra has it)"
+    )
+    return Path(k8s_sandbox.__file__).parent / "resources" / "helm" / "agent-env"
+
+
+def helm_merge(defaults: Any, values: Any) -> Any:
+    """`values` over the chart's `defaults` as Helm coalesces them (maps deep, null deletes)."""
+    if not (isinstance(defaults, dict) and isinstance(values, dict)):
+        return values
+    merged = dict(defaults)
+    for key, value in values.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = helm_merge(defaults.get(key), value)
+    return merged
+
+
+def test_k8s_values_match_the_agent_env_charts_schema() -> None:
+    chart = agent_env_chart()
+    schema = json.loads((chart / "values.schema.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft7Validator(schema)
+    defaults = load(chart / "values.yaml")
+    values = load(container_config("k8s"))
+    # what `helm install --values values.yaml` checks: the chart's defaults, ours over them
+    validator.validate(helm_merge(defaults, values))
+    merged = default_service(helm_merge(defaults, values))
+    assert merged["image"] == default_service(values)["image"]
+    assert merged["runtimeClassName"] == "gvisor"  # the chart's default runtime, kept
+    assert not helm_merge(defaults, values).get("allowDomains")  # no network
+    # the control: the schema refuses what the chart would not render (a misspelt key)
+    wrong = {"services": {"default": {**default_service(values), "workdir": "/workspace"}}}
+    with pytest.raises(jsonschema.ValidationError, match="workdir"):
+        validator.validate(helm_merge(defaults, wrong))
+
+
+def test_k8s_values_run_the_agent_unprivileged_on_a_read_only_root() -> None:
+    service = default_service(load(container_config("k8s")))
+    context = service["securityContext"]
+    assert context["runAsUser"] != 0 and context["runAsNonRoot"] is True
+    assert context["readOnlyRootFilesystem"] is True
+    assert context["allowPrivilegeEscalation"] is False
+    # every writable place is a size-limited memory emptyDir, the workspace among them
+    volumes = {v["name"]: v for v in service["volumes"]}
+    mounts = {m["mountPath"]: m["name"] for m in service["volumeMounts"]}
+    assert service["workingDir"] in mounts and "/tmp" in mounts
+    for name in mounts.values():
+        assert volumes[name]["emptyDir"]["medium"] == "Memory"
+        assert volumes[name]["emptyDir"]["sizeLimit"]
+    # the runtime stays the chart's default (gVisor): the values do not override it
+    assert "runtimeClassName" not in service
 
 
 # -- selecting them ------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from operator_eval.policies._policies import (
 )
 from operator_eval.policies._provider import OperatorPolicyAPI, opeval, replay
 
-POLICIES.update(HOSTILE)  # opeval/hostile_*: run only in the bwrap sandbox
+POLICIES.update(HOSTILE)  # opeval/hostile_*: run only in bwrap or docker
 POLICIES.update(HOSTILE_GATE)
 
 __all__ = [

@@ -5,9 +5,9 @@ so tests can hold the harness to three promises: the behaviour is contained (the
 and the other samples are unharmed), the sample is still scored, with the failure
 label the behaviour deserves, and the log stays complete (`tests/test_hostile.py`).
 
-They run only in the `bwrap` sandbox: anywhere else (the `local` sandbox is the bare
-host) every one of them refuses at its first step and reports FAILED, without running
-a single command.
+They run only in the `bwrap` sandbox or a Docker container (`-T sandbox=docker`):
+anywhere else (the `local` sandbox is the bare host) every one of them refuses at its
+first step and reports FAILED, without running a single command.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ ESCAPE_FILE = "opeval-hostile-escape"
 """Name of the file `hostile_escape` tries to plant outside the workspace."""
 SECRET_READS = ("/etc/shadow", "../../../../../../etc/shadow", "/etc/gshadow")
 """Host secrets `hostile_escape` tries to read, through the shell and through read_file."""
-REFUSAL = "Hostile policies run only in the bwrap sandbox"
+REFUSAL = "Hostile policies run only in the bwrap or docker sandbox"
 """Start of the final message of a hostile policy that refused to run."""
 
 
@@ -68,17 +68,24 @@ def _datasets_dir() -> str:
         return str(Path.cwd() / "datasets")
 
 
-def _in_bwrap() -> bool:
-    """Whether the current sample's sandbox is the bwrap sandbox (never the bare host)."""
+def _contained() -> bool:
+    """Whether the current sample's sandbox is bwrap or a Docker container (never the host)."""
     try:
         from inspect_ai.util import sandbox
+        from inspect_ai.util._sandbox.docker.docker import DockerSandboxEnvironment
 
         from operator_eval.sandbox import BwrapSandboxEnvironment
 
-        sandbox().as_type(BwrapSandboxEnvironment)  # Inspect wraps it in a proxy
-    except Exception:  # no sample, no sandbox, another kind of sandbox: not contained
+        env = sandbox()
+    except Exception:  # no sample, no sandbox: not contained
         return False
-    return True
+    for kind in (BwrapSandboxEnvironment, DockerSandboxEnvironment):
+        try:
+            env.as_type(kind)  # Inspect wraps the sandbox in a proxy
+        except TypeError:
+            continue
+        return True
+    return False  # another kind of sandbox (`local` is the bare host)
 
 
 def _sh(command: str, timeout: int = 30) -> ToolAction:
@@ -92,12 +99,13 @@ def _claim_done(spec: TaskSpec, evidence: list[dict[str, Any]], message: str) ->
 
 
 def _guarded(play: Callable[[TaskSpec], Policy]) -> Callable[[TaskSpec], Policy]:
-    """`play`, refusing with FAILED (and no tool call) outside the bwrap sandbox."""
+    """`play`, refusing with FAILED (and no tool call) outside bwrap and Docker."""
 
     def policy(spec: TaskSpec) -> Policy:
-        if not _in_bwrap():
+        if not _contained():
             yield FinalAction(
-                f"{REFUSAL} (`--sandbox bwrap`): this one would harm the host.\nSTATUS: FAILED"
+                f"{REFUSAL} (`--sandbox bwrap`, `-T sandbox=docker`): this one would harm "
+                "the host.\nSTATUS: FAILED"
             )
             return
         yield from play(spec)
@@ -551,7 +559,7 @@ HOSTILE: dict[str, Callable[[TaskSpec], Policy]] = {
         hostile_swap_program,
     )
 }
-"""The hostile policies by model name (`opeval/hostile_...`), each guarded to bwrap."""
+"""The hostile policies by model name (`opeval/hostile_...`), each guarded to bwrap/docker."""
 
 HOSTILE_LABELS: dict[str, frozenset[str]] = {
     "hostile_escape": frozenset({"live_not_updated", "unsupported_done"}),
