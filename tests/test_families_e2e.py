@@ -9,13 +9,12 @@ runs only on the samples where its mistake is meaningful (`flaw_applies`).
 
 from __future__ import annotations
 
-import tempfile
 from collections import Counter
 from typing import Any
 
 import pytest
+from _evals import eval_in_tmp
 from inspect_ai import Task
-from inspect_ai import eval as inspect_eval
 from inspect_ai.event import ToolEvent
 from inspect_ai.log import EvalLog
 from inspect_ai.model import get_model
@@ -83,20 +82,7 @@ class Runs:
             if policy in FLAWS
             else get_model(f"opeval/{policy}")
         )
-        saved = tempfile.tempdir
-        tempfile.tempdir = str(self._factory.mktemp("sandboxes"))
-        try:
-            (log,) = inspect_eval(
-                task,
-                model=model,
-                max_samples=8,
-                log_dir=str(self._factory.mktemp("logs")),
-                display="none",
-            )
-        finally:
-            tempfile.tempdir = saved
-        assert log.status == "success", log.error
-        return log
+        return eval_in_tmp(task, model, self._factory, max_samples=8)
 
     def get(self, policy: str, seed: int = 0) -> tuple[EvalLog, dict[str, TaskSpec]]:
         key = (policy, seed)

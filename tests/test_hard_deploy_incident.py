@@ -8,20 +8,16 @@ that trap's label on every sample that sets the trap.
 
 from __future__ import annotations
 
-import tempfile
 from typing import Any
 
 import pytest
-from inspect_ai import eval as inspect_eval
+from _evals import eval_specs
 from inspect_ai.event import ToolEvent
 from inspect_ai.log import EvalLog
 from inspect_ai.model import get_model
 
-from operator_eval.agent import DEFAULT_GRAPH
 from operator_eval.policies._policies import FLAW_LABELS, FLAWS
-from operator_eval.tasks._family import operator_task
 from operator_eval.world import generate_specs
-from operator_eval.world._sample import dataset_of
 from operator_eval.world._spec import TaskSpec
 
 FAMILY = "deploy_incident"
@@ -40,24 +36,7 @@ TRAP_FLAWS = {
 
 
 def _eval(specs: list[TaskSpec], model: Any, tmp: Any) -> EvalLog:
-    task = operator_task(
-        dataset_of(specs, f"{FAMILY}-test"),
-        graph=DEFAULT_GRAPH,
-        max_steps=MAX_STEPS,
-        sandbox="bwrap",
-        metadata={},
-        version="test",
-    )
-    saved = tempfile.tempdir
-    tempfile.tempdir = str(tmp.mktemp("sandboxes"))
-    try:
-        (log,) = inspect_eval(
-            task, model=model, max_samples=4, log_dir=str(tmp.mktemp("logs")), display="none"
-        )
-    finally:
-        tempfile.tempdir = saved
-    assert log.status == "success", log.error
-    return log
+    return eval_specs(specs, model, tmp, name=f"{FAMILY}-test", max_steps=MAX_STEPS, max_samples=4)
 
 
 def _why(score: Any) -> str:

@@ -7,27 +7,23 @@ reference policies through real Inspect evals in bwrap sandboxes (one eval per p
 from __future__ import annotations
 
 import json
-import tempfile
 from collections import Counter
 from typing import Any
 
 import pytest
-from inspect_ai import eval as inspect_eval
+from _evals import eval_specs
 from inspect_ai.event import ToolEvent
 from inspect_ai.log import EvalLog
 from inspect_ai.model import get_model
 from inspect_ai.scorer import Score
 
-from operator_eval.agent import DEFAULT_GRAPH
 from operator_eval.policies._policies import FLAW_LABELS, FLAWS, flaw_applies
 from operator_eval.scorers._verify import ControlFacts
 from operator_eval.scorers._world import check_forbidden
-from operator_eval.tasks._family import operator_task
 from operator_eval.world import generate_specs
 from operator_eval.world._control import tool_code
 from operator_eval.world._data import DatasetError, load_family_yaml
 from operator_eval.world._gated_release import FAMILY, _build, recovers_digest
-from operator_eval.world._sample import dataset_of
 from operator_eval.world._spec import ForbiddenAction, ReferenceStep, TaskSpec
 
 SEEDS = (0, 7919)
@@ -173,28 +169,7 @@ class Runs:
         self._cache: dict[tuple[str, int], EvalLog] = {}
 
     def run(self, key: str, model: Any, sample_specs: list[TaskSpec]) -> EvalLog:
-        task = operator_task(
-            dataset_of(sample_specs, key),
-            graph=DEFAULT_GRAPH,
-            max_steps=40,
-            sandbox="bwrap",
-            metadata={},
-            version="test",
-        )
-        saved = tempfile.tempdir
-        tempfile.tempdir = str(self._factory.mktemp("sandboxes"))
-        try:
-            (log,) = inspect_eval(
-                task,
-                model=model,
-                max_samples=5,
-                log_dir=str(self._factory.mktemp("logs")),
-                display="none",
-            )
-        finally:
-            tempfile.tempdir = saved
-        assert log.status == "success", log.error
-        return log
+        return eval_specs(sample_specs, model, self._factory, name=key, max_steps=40, max_samples=5)
 
     def get(self, policy: str, seed: int = 0) -> EvalLog:
         key = (policy, seed)

@@ -13,25 +13,22 @@ import functools
 import io
 import json
 import re
-import tempfile
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pytest
-from inspect_ai import eval as inspect_eval
+from _evals import eval_specs
 from inspect_ai.event import ToolEvent
 from inspect_ai.log import EvalLog
 from inspect_ai.model import get_model
 
 from operator_eval._labels import FailureLabel
-from operator_eval.agent import DEFAULT_GRAPH
 from operator_eval.policies._policies import FLAW_LABELS, FLAWS
 from operator_eval.scorers._doc_text import document_text
 from operator_eval.scorers._document import OutputRead, parse_output, score_document
 from operator_eval.scorers._reconciliation import Reconciliation, cited_paths
 from operator_eval.scorers._status import read_claimed_status
 from operator_eval.scorers._summary import check_summary
-from operator_eval.tasks._family import operator_task
 from operator_eval.world import _invoice_reconciliation, _ledger_close
 from operator_eval.world._data import DatasetError, load_family_yaml
 from operator_eval.world._ledger_close import (
@@ -43,7 +40,6 @@ from operator_eval.world._ledger_close import (
     USD_ACCOUNT,
     generate,
 )
-from operator_eval.world._sample import dataset_of
 from operator_eval.world._spec import ReferenceStep, TaskSpec
 
 FAMILY = "ledger_close"
@@ -354,23 +350,9 @@ def _eval(specs: list[TaskSpec], policy: str, tmp: Any) -> EvalLog:
         if policy in FLAWS
         else get_model(f"opeval/{policy}")
     )
-    task = operator_task(
-        dataset_of(specs, f"{FAMILY}-{policy}"),
-        graph=DEFAULT_GRAPH,
-        max_steps=MAX_STEPS,
-        sandbox="bwrap",
-        metadata={},
-        version="test",
+    log = eval_specs(
+        specs, model, tmp, name=f"{FAMILY}-{policy}", max_steps=MAX_STEPS, max_samples=5
     )
-    saved = tempfile.tempdir
-    tempfile.tempdir = str(tmp.mktemp("sandboxes"))
-    try:
-        (log,) = inspect_eval(
-            task, model=model, max_samples=5, log_dir=str(tmp.mktemp("logs")), display="none"
-        )
-    finally:
-        tempfile.tempdir = saved
-    assert log.status == "success", log.error
     assert len(log.samples or []) == len(specs)
     return log
 

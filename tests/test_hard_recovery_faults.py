@@ -12,18 +12,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tempfile
 from typing import Any
 
 import pytest
-from inspect_ai import eval as inspect_eval
+from _evals import eval_specs
 from inspect_ai.log import EvalLog
 from inspect_ai.model import get_model
 from inspect_ai.scorer import Score
 
 from operator_eval import _keys
 from operator_eval._labels import FailureLabel
-from operator_eval.agent import DEFAULT_GRAPH
 from operator_eval.policies._policies import FLAW_LABELS, FLAWS, flaw_applies
 from operator_eval.scorers import (
     FileFact,
@@ -35,11 +33,9 @@ from operator_eval.scorers import (
     score_operator,
     verify_evidence,
 )
-from operator_eval.tasks._family import operator_task
 from operator_eval.tools._faults import FaultPlan
 from operator_eval.world import TaskSpec, generate_specs
 from operator_eval.world._commands import deploy_command
-from operator_eval.world._sample import dataset_of
 from operator_eval.world._spec import HttpExpectation, ReferenceStep
 
 FAMILY = "recovery_faults"
@@ -283,27 +279,14 @@ class Runs:
                 model: Any = get_model("opeval/flawed", flaw=policy)
             else:
                 model = get_model(f"opeval/{policy}")
-            task = operator_task(
-                dataset_of(chosen, f"{FAMILY}-{policy}-s{seed}"),
-                graph=DEFAULT_GRAPH,
+            log = eval_specs(
+                chosen,
+                model,
+                self._factory,
+                name=f"{FAMILY}-{policy}-s{seed}",
                 max_steps=MAX_STEPS,
-                sandbox="bwrap",
-                metadata={},
-                version="test",
+                max_samples=4,
             )
-            saved = tempfile.tempdir
-            tempfile.tempdir = str(self._factory.mktemp("sandboxes"))
-            try:
-                (log,) = inspect_eval(
-                    task,
-                    model=model,
-                    max_samples=4,
-                    log_dir=str(self._factory.mktemp("logs")),
-                    display="none",
-                )
-            finally:
-                tempfile.tempdir = saved
-            assert log.status == "success", log.error
             self._cache[policy, seed] = (log, {s.id: s for s in chosen})
         return self._cache[policy, seed]
 
