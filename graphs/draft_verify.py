@@ -58,6 +58,7 @@ from operator_eval._review import (
     TICKET_HEADING,
     VERDICT_TOOL,
 )
+from operator_eval.contracts import Status
 
 DRAFTER_PROMPT = """\
 You are a careful operator. You act only through your tools, you verify results
@@ -94,14 +95,13 @@ ACTIONS_CHARS = 40_000
 """The action log shown to the verifier keeps its most recent calls within this budget."""
 
 Decision = Literal["approve", "revise", "downgrade"]
-StatusName = Literal["DONE", "BLOCKED", "FAILED"]
 
 _STATUS_LINE = re.compile(r"^[ \t>*#`-]*STATUS:.*$", re.IGNORECASE | re.MULTILINE)
 _TEXT_VERDICT = re.compile(r"VERDICT:\s*(approve|revise|downgrade)\b", re.IGNORECASE)
 
 
 @tool
-def submit_verdict(decision: Decision, reason: str, status: StatusName | None = None) -> str:
+def submit_verdict(decision: Decision, reason: str, status: Status | None = None) -> str:
     """Record your verdict on the operator agent's report. Call it exactly once, last.
 
     Args:

@@ -23,9 +23,9 @@ REFERENCE_MODELS = [
 
 
 def _schemas() -> dict[str, Any]:
+    from operator_eval.contracts import TaskSpec
     from operator_eval.report._routing import routing_json_schema
     from operator_eval.scorers import Reconciliation, proof_json_schema
-    from operator_eval.world import TaskSpec
 
     return {
         "proof": proof_json_schema(),

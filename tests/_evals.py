@@ -11,9 +11,9 @@ from inspect_ai import eval as inspect_eval
 from inspect_ai.log import EvalLog
 
 from operator_eval.agent import DEFAULT_GRAPH
+from operator_eval.contracts._spec import TaskSpec
 from operator_eval.tasks._family import operator_task
 from operator_eval.world._sample import dataset_of
-from operator_eval.world._spec import TaskSpec
 
 
 def eval_in_tmp(

@@ -88,7 +88,7 @@ CASES = [
         DR,
         "    story: Release",
         "    category: deplooy\n    story: Release",
-        "variants.clean.category: Input should be 'deploy'",
+        "variants.clean.category: Input should be 'drafting', 'summarization'",
     ),
     (
         "deploy_recovery",

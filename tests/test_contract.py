@@ -7,6 +7,7 @@ import re
 import pytest
 from pydantic import BaseModel
 
+from operator_eval.contracts import TaskSpec
 from operator_eval.scorers import (
     Claim,
     CommandEvidence,
@@ -18,7 +19,7 @@ from operator_eval.scorers import (
     Proof,
     Reconciliation,
 )
-from operator_eval.world import TaskSpec, build_dataset
+from operator_eval.world import build_dataset
 from operator_eval.world._contract import PROOF_SCHEMA, RECONCILIATION_SCHEMA
 
 OPERATOR_FAMILIES = ["deploy_recovery", "safety_gate", "source_of_truth", "tool_failure"]

@@ -10,10 +10,11 @@ import pytest
 from inspect_ai.util import sandbox
 from inspect_ai.util._sandbox.local import LocalSandboxEnvironment
 
+from operator_eval.contracts import TaskSpec
 from operator_eval.probe import run_probe
 from operator_eval.scorers._control import attempts, forged_reasons
 from operator_eval.scorers._verify import ControlFacts, HttpFact
-from operator_eval.world import TaskSpec, build_dataset
+from operator_eval.world import build_dataset
 from operator_eval.world._control import control_request
 from operator_eval.world._setup import build_world
 

@@ -20,6 +20,7 @@ from inspect_ai.model import (
 )
 from inspect_ai.tool import ToolCall, ToolCallError
 
+from operator_eval.contracts import TaskSpec
 from operator_eval.scorers import (
     CommandEvidence,
     CommandFact,
@@ -43,7 +44,6 @@ from operator_eval.scorers import (
 from operator_eval.scorers._record import merge_records
 from operator_eval.scorers._transcript import command_text, normalize_command
 from operator_eval.scorers._verify import evidence_problems, verify_command, verify_http
-from operator_eval.world import TaskSpec
 
 CURL_OK = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 13\r\n\r\nversion=1.4.2"
 

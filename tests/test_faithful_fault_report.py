@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import hashlib
 
-from operator_eval._labels import FailureLabel
+from operator_eval.contracts import TaskSpec
+from operator_eval.contracts._labels import FailureLabel
 from operator_eval.scorers import (
     FileFact,
     HttpFact,
@@ -22,7 +23,7 @@ from operator_eval.scorers import (
     verify_evidence,
 )
 from operator_eval.scorers._operator import OperatorResult
-from operator_eval.world import TaskSpec, build_dataset
+from operator_eval.world import build_dataset
 
 ERROR = "error: request interrupted before it was processed"
 

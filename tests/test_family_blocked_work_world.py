@@ -8,10 +8,10 @@ import re
 
 import pytest
 
+from operator_eval.contracts._spec import TaskSpec
 from operator_eval.world import generate_specs
 from operator_eval.world._blocked_work import SECRET_PATH, STATUS_FILE, TOKEN_PATH, registry_token
 from operator_eval.world._data import load_family_yaml
-from operator_eval.world._spec import TaskSpec
 
 FAMILY = "blocked_work"
 BLOCKED = {"missing_credential", "dependency_down", "contradictory_spec"}

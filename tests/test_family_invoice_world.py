@@ -16,7 +16,8 @@ from email.message import EmailMessage
 
 import pypdf
 
-from operator_eval._labels import FailureLabel
+from operator_eval.contracts._labels import FailureLabel
+from operator_eval.contracts._spec import OutputContract, ReconciliationKey, TaskSpec
 from operator_eval.scorers._doc_text import document_text
 from operator_eval.scorers._document import OutputRead, parse_output, score_document
 from operator_eval.scorers._reconciliation import (
@@ -29,7 +30,6 @@ from operator_eval.scorers._reconciliation import (
 )
 from operator_eval.scorers._status import read_claimed_status
 from operator_eval.world._invoice_reconciliation import generate
-from operator_eval.world._spec import OutputContract, ReconciliationKey, TaskSpec
 
 SEEDS = (0, 7)
 OUTPUT = "out/reconciliation.json"

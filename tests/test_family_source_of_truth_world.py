@@ -6,9 +6,9 @@ import json
 
 import pytest
 
+from operator_eval.contracts._spec import TaskSpec
 from operator_eval.world import generate_specs
 from operator_eval.world._data import load_family_yaml
-from operator_eval.world._spec import TaskSpec
 
 FAMILY = "source_of_truth"
 VARIANTS = {

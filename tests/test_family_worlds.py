@@ -9,16 +9,17 @@ from typing import Any
 
 import pytest
 
+from operator_eval.contracts import TaskSpec
+from operator_eval.contracts._spec import ReferenceStep
 from operator_eval.policies._policies import flaw_applies
 from operator_eval.scorers._transcript import ToolRecord
 from operator_eval.scorers._verify import ControlFacts
 from operator_eval.scorers._world import check_forbidden
 from operator_eval.tools._faults import FaultPlan
 from operator_eval.tools._tools import operator_tools
-from operator_eval.world import TaskSpec, generate_specs
+from operator_eval.world import generate_specs
 from operator_eval.world._commands import DEPLOYCTL, deploy_command
 from operator_eval.world._data import load_family_yaml
-from operator_eval.world._spec import ReferenceStep
 
 FAMILIES = ["safety_gate", "tool_failure"]
 FAULTABLE = {"read_file", "list_files", "shell", "deploy", "http_get"}

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from operator_eval._labels import FailureLabel
+from operator_eval.contracts._labels import FailureLabel
+from operator_eval.contracts._spec import FaultKind, ToolFault
 from operator_eval.scorers._proof import CommandEvidence, HttpEvidence, Proof
 from operator_eval.scorers._transcript import ToolRecord
 from operator_eval.scorers._verify import (
@@ -27,7 +28,6 @@ from operator_eval.tools._faults import (
 )
 from operator_eval.tools._record import ToolFailure
 from operator_eval.tools._tools import MAX_OUTPUT_CHARS, cap_output, show_http
-from operator_eval.world._spec import FaultKind, ToolFault
 
 
 def fault(kind: FaultKind = "reset", **overrides: Any) -> ToolFault:

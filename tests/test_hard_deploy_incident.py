@@ -16,9 +16,9 @@ from inspect_ai.event import ToolEvent
 from inspect_ai.log import EvalLog
 from inspect_ai.model import get_model
 
+from operator_eval.contracts._spec import TaskSpec
 from operator_eval.policies._policies import FLAW_LABELS, FLAWS
 from operator_eval.world import generate_specs
-from operator_eval.world._spec import TaskSpec
 
 FAMILY = "deploy_incident"
 MAX_STEPS = 60

@@ -17,6 +17,7 @@ from inspect_ai.log import EvalLog
 from inspect_ai.model import get_model
 from inspect_ai.scorer import Score
 
+from operator_eval.contracts._spec import ForbiddenAction, ReferenceStep, TaskSpec
 from operator_eval.policies._policies import FLAW_LABELS, FLAWS, flaw_applies
 from operator_eval.scorers._verify import ControlFacts
 from operator_eval.scorers._world import check_forbidden
@@ -24,7 +25,6 @@ from operator_eval.world import generate_specs
 from operator_eval.world._control import tool_code
 from operator_eval.world._data import DatasetError, load_family_yaml
 from operator_eval.world._gated_release import FAMILY, _build, recovers_digest
-from operator_eval.world._spec import ForbiddenAction, ReferenceStep, TaskSpec
 
 SEEDS = (0, 7919)
 MIN_CALLS = 25

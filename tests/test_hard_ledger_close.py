@@ -22,7 +22,8 @@ from inspect_ai.event import ToolEvent
 from inspect_ai.log import EvalLog
 from inspect_ai.model import get_model
 
-from operator_eval._labels import FailureLabel
+from operator_eval.contracts._labels import FailureLabel
+from operator_eval.contracts._spec import ReferenceStep, TaskSpec
 from operator_eval.policies._policies import FLAW_LABELS, FLAWS
 from operator_eval.scorers._doc_text import document_text
 from operator_eval.scorers._document import OutputRead, parse_output, score_document
@@ -40,7 +41,6 @@ from operator_eval.world._ledger_close import (
     USD_ACCOUNT,
     generate,
 )
-from operator_eval.world._spec import ReferenceStep, TaskSpec
 
 FAMILY = "ledger_close"
 SEEDS = (0, 7919)

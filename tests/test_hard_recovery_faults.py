@@ -21,7 +21,9 @@ from inspect_ai.model import get_model
 from inspect_ai.scorer import Score
 
 from operator_eval import _keys
-from operator_eval._labels import FailureLabel
+from operator_eval.contracts import TaskSpec
+from operator_eval.contracts._labels import FailureLabel
+from operator_eval.contracts._spec import HttpExpectation, ReferenceStep
 from operator_eval.policies._policies import FLAW_LABELS, FLAWS, flaw_applies
 from operator_eval.scorers import (
     FileFact,
@@ -34,9 +36,8 @@ from operator_eval.scorers import (
     verify_evidence,
 )
 from operator_eval.tools._faults import FaultPlan
-from operator_eval.world import TaskSpec, generate_specs
+from operator_eval.world import generate_specs
 from operator_eval.world._commands import deploy_command
-from operator_eval.world._spec import HttpExpectation, ReferenceStep
 
 FAMILY = "recovery_faults"
 SEEDS = (0, 7919)

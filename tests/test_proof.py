@@ -118,7 +118,7 @@ def test_json_that_is_not_an_object_is_artifact_invalid(raw: bytes) -> None:
     parsed = parse_proof(raw)
     assert parsed.proof is None
     assert parsed.label == FailureLabel.ARTIFACT_INVALID
-    assert "(root)" in parsed.reason
+    assert "(top level)" in parsed.reason
 
 
 @pytest.mark.parametrize("raw", [b"\xff\xfe{}", b'{"status": "DONE", "summary": "caf\xe9"}'])

@@ -12,8 +12,15 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from operator_eval._labels import FailureLabel
 from operator_eval.cli import main
+from operator_eval.contracts import MAX_POINTS
+from operator_eval.contracts._labels import FailureLabel
+from operator_eval.contracts._spec import (
+    Expected,
+    ExpectedInvoice,
+    OutputContract,
+    ReconciliationKey,
+)
 from operator_eval.scorers._document import (
     MAX_OUTPUT_BYTES,
     OutputRead,
@@ -30,14 +37,8 @@ from operator_eval.scorers._reconciliation import (
     stray_outputs,
     to_decimal,
 )
-from operator_eval.scorers._score import MAX_POINTS, OperatorResult, diff_trees
+from operator_eval.scorers._score import OperatorResult, diff_trees
 from operator_eval.scorers._status import read_claimed_status
-from operator_eval.world._spec import (
-    Expected,
-    ExpectedInvoice,
-    OutputContract,
-    ReconciliationKey,
-)
 
 OUTPUT = "out/reconciliation.json"
 CHECKSUM = "out/reconciliation.json.sha256"

@@ -7,9 +7,9 @@ from typing import get_args
 
 import pytest
 
+from operator_eval.contracts import CATEGORIES, Category
 from operator_eval.report._records import SampleRecord
 from operator_eval.report._routing import (
-    WORK_CATEGORIES,
     CategoryRule,
     Decision,
     Gate,
@@ -20,7 +20,6 @@ from operator_eval.report._routing import (
     routing_json,
     routing_json_schema,
 )
-from operator_eval.world._spec import Category
 
 DEPLOY_FAMILIES = (
     "deploy_recovery",
@@ -464,9 +463,9 @@ def test_routing_json_matches_the_table() -> None:
 
 def test_packaged_default_policy_covers_every_category() -> None:
     policy = load_policy()
-    assert set(policy.categories) == set(WORK_CATEGORIES)
+    assert set(policy.categories) == set(CATEGORIES)
     assert len(policy.categories) == 11
-    assert set(WORK_CATEGORIES) == set(get_args(Category))
+    assert set(CATEGORIES) == set(get_args(Category))
     deploy = policy.categories["deploy"].gates
     assert all(g.families == list(DEPLOY_FAMILIES) for g in deploy)
     assert all(g.min_epochs == 3 for g in deploy)
@@ -591,5 +590,5 @@ def test_schema_is_json_serialisable_and_restricts_categories() -> None:
     schema = json.loads(json.dumps(routing_json_schema()))
     assert schema["title"] == "RoutingPolicy"
     categories = schema["properties"]["categories"]
-    assert set(categories["propertyNames"]["enum"]) == set(WORK_CATEGORIES)
+    assert set(categories["propertyNames"]["enum"]) == set(CATEGORIES)
     assert "Gate" in schema["$defs"]

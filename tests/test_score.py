@@ -8,6 +8,8 @@ from typing import Any, Literal
 
 import pytest
 
+from operator_eval.contracts import MAX_POINTS
+from operator_eval.contracts._spec import Expected, HttpExpectation
 from operator_eval.scorers import (
     Check,
     ClaimedStatus,
@@ -22,8 +24,7 @@ from operator_eval.scorers import (
     score_operator,
     verify_evidence,
 )
-from operator_eval.scorers._score import MAX_POINTS, check_protected, check_status
-from operator_eval.world._spec import Expected, HttpExpectation
+from operator_eval.scorers._score import check_protected, check_status
 
 Status = Literal["DONE", "BLOCKED", "FAILED"]
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from operator_eval.contracts._spec import TaskSpec
 from operator_eval.world import DatasetError, generate_specs
 from operator_eval.world._sample import GENERATORS
-from operator_eval.world._spec import TaskSpec
 from operator_eval.world._suite import load_suite, suite_path, suite_specs
 
 MISSING_FAMILIES = [

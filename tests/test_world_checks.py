@@ -6,7 +6,15 @@ from typing import Any
 
 import pytest
 
-from operator_eval._labels import FailureLabel
+from operator_eval.contracts._labels import FailureLabel
+from operator_eval.contracts._spec import (
+    CiteExpectation,
+    CitePattern,
+    Expected,
+    FileExpectation,
+    ForbiddenAction,
+    HttpExpectation,
+)
 from operator_eval.scorers._proof import Proof
 from operator_eval.scorers._score import check_http, json_mismatches, json_path
 from operator_eval.scorers._transcript import ToolRecord
@@ -18,14 +26,6 @@ from operator_eval.scorers._verify import (
     WorldFacts,
 )
 from operator_eval.scorers._world import check_cited, check_file, check_forbidden, world_checks
-from operator_eval.world._spec import (
-    CiteExpectation,
-    CitePattern,
-    Expected,
-    FileExpectation,
-    ForbiddenAction,
-    HttpExpectation,
-)
 
 SHA = "a" * 64
 

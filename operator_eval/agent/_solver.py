@@ -30,8 +30,9 @@ from operator_eval._defaults import DEFAULT_GRAPH, DEFAULT_MAX_STEPS
 from operator_eval._review import FINAL_REPORT, REVIEW_TOOLS
 from operator_eval.agent._inspect_speedups import cache_openai_version_checks
 from operator_eval.agent._loader import build_graph, load_graph_target
+from operator_eval.contracts._spec import TaskSpec
+from operator_eval.contracts._vocabulary import StopReason
 from operator_eval.tools import operator_tools
-from operator_eval.world._spec import TaskSpec
 
 if TYPE_CHECKING:
     from openai.types.chat import ChatCompletionMessageParam
@@ -191,7 +192,7 @@ def operator_agent(
             if t.name in REVIEW_TOOLS
         ]
         health = RuntimeHealth()
-        stop: str = "error"
+        stop: StopReason = "error"
         result: Any = None
         bridge = None
         try:
@@ -234,7 +235,7 @@ async def _run_with_resumes(
     *,
     max_resumes: int,
     max_steps: int,
-) -> tuple[str, Any]:
+) -> tuple[StopReason, Any]:
     """Run the graph; after a runtime failure resume from its checkpoint if it has one.
 
     A resumed run gets only the steps the budget has left, so resuming never buys

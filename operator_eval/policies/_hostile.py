@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from operator_eval.contracts._spec import TaskSpec
 from operator_eval.policies._policies import (
     FinalAction,
     Policy,
@@ -31,7 +32,6 @@ from operator_eval.policies._policies import (
 )
 from operator_eval.world._commands import deploy_command
 from operator_eval.world._deploy_world import SOCKET
-from operator_eval.world._spec import TaskSpec
 
 ESCAPE_FILE = "opeval-hostile-escape"
 """Name of the file `hostile_escape` tries to plant outside the workspace."""

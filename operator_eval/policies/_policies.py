@@ -13,10 +13,10 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any
 
+from operator_eval.contracts._spec import CiteExpectation, HttpExpectation, ReferenceStep, TaskSpec
 from operator_eval.scorers._verify import HttpFact
 from operator_eval.scorers._world import check_route
 from operator_eval.world._commands import deploy_command
-from operator_eval.world._spec import CiteExpectation, HttpExpectation, ReferenceStep, TaskSpec
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from inspect_ai.tool import ToolCall, ToolChoice, ToolInfo
 
 from operator_eval._review import VERDICT_TOOL
 from operator_eval._usage import UsageError
+from operator_eval.contracts._spec import TaskSpec
 from operator_eval.policies._policies import (
     FLAWS,
     POLICIES,
@@ -32,7 +33,6 @@ from operator_eval.policies._policies import (
     Policy,
 )
 from operator_eval.policies._verifier import oracle_verifier
-from operator_eval.world._spec import TaskSpec
 
 
 def _tool_outputs(messages: list[ChatMessage]) -> list[str]:

@@ -28,6 +28,7 @@ from operator_eval._review import (
     STOPPED_NOTE,
     VERDICT_TOOL,
 )
+from operator_eval.contracts._spec import TaskSpec
 from operator_eval.policies._policies import Policy, ToolAction, _http, _satisfies
 from operator_eval.scorers._proof import (
     CommandEvidence,
@@ -38,7 +39,6 @@ from operator_eval.scorers._proof import (
 )
 from operator_eval.scorers._status import read_claimed_status
 from operator_eval.world._commands import deploy_command
-from operator_eval.world._spec import TaskSpec
 
 ROUTE_TRIES = 3
 """Reads of a route before it counts as wrong (a flapping health check settles quickly)."""

@@ -17,6 +17,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from operator_eval.contracts._models import validation_summary
 from operator_eval.report._records import SampleRecord
 
 PRICES_FILE = Path(__file__).parent / "prices.yaml"
@@ -79,13 +80,6 @@ class _PriceFile(BaseModel):
     local: _LocalSection = Field(default_factory=_LocalSection)
 
 
-def _problem(error: ValidationError) -> str:
-    first = error.errors()[0]
-    where = ".".join(str(part) for part in first["loc"]) or "top level"
-    more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
-    return f"{where}: {first['msg']}{more}"
-
-
 def load_prices(path: str | Path | None = None) -> PriceTable:
     """Read a price table from YAML.
 
@@ -113,7 +107,7 @@ def load_prices(path: str | Path | None = None) -> PriceTable:
     try:
         parsed = _PriceFile.model_validate(raw)
     except ValidationError as ex:
-        raise ValueError(f"{file}: invalid price table: {_problem(ex)}") from ex
+        raise ValueError(f"{file}: invalid price table: {validation_summary(ex, limit=1)}") from ex
     return PriceTable(
         models=parsed.models,
         local_hourly_usd=parsed.local.hourly_usd,

@@ -23,9 +23,10 @@ from inspect_ai.log import EvalLog, EvalSample, list_eval_logs, read_eval_log
 from pydantic import ValidationError
 
 from operator_eval._defaults import DEFAULT_GRAPH, DEFAULT_MAX_STEPS, TASK_MAX_STEPS
+from operator_eval.contracts._models import validation_summary
+from operator_eval.contracts._vocabulary import MAX_POINTS
 
 SCORER = "operator_score"
-MAX_POINTS = 25
 
 
 class ReportError(ValueError):
@@ -284,10 +285,7 @@ def _precheck(path: Path) -> str | None:
 def _read_problem(path: Path, error: Exception) -> str:
     """One line saying why Inspect could not read the log."""
     if isinstance(error, ValidationError):
-        first = error.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
-        more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
-        return f"not an Inspect log: {where}: {first['msg']}{more}"
+        return f"not an Inspect log: {validation_summary(error, limit=1)}"
     text = " ".join(str(error).split())[:200]
     if path.suffix == ".json" and isinstance(error, ValueError):
         return f"not valid JSON (truncated?): {text}"

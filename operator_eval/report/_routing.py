@@ -13,31 +13,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
+from operator_eval.contracts._models import StrictModel, validation_summary
+from operator_eval.contracts._vocabulary import CATEGORIES, Category
 from operator_eval.report._metrics import Stats, by_family, by_model, stats
 from operator_eval.report._records import SampleRecord
-
-WorkCategory = Literal[
-    "drafting",
-    "summarization",
-    "extraction",
-    "classification",
-    "config_change",
-    "deploy",
-    "money_path",
-    "external_send",
-    "incident",
-    "source_of_truth",
-    "proof_of_work",
-]
-"""The kinds of operator work routing permissions are granted on (the samples' `category`)."""
-
-WORK_CATEGORIES: tuple[str, ...] = get_args(WorkCategory)
-"""The same categories as `WorkCategory`, for validation messages and table order."""
 
 DEFAULT_POLICY = "routing_default.yaml"
 """The packaged default policy, next to this module."""
@@ -49,11 +33,7 @@ _EPS = 1e-9
 """Slack for float comparisons of rates against thresholds."""
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Gate(_Strict):
+class Gate(StrictModel):
     """One condition a model must meet on some task families to earn a work category.
 
     Evidence comes first: every named family must have records for the model, and the
@@ -118,7 +98,7 @@ class Gate(_Strict):
         return self
 
 
-class CategoryRule(_Strict):
+class CategoryRule(StrictModel):
     """What a model must pass to be routed one category of work."""
 
     description: str = Field(description="The category's risk and who should do it.")
@@ -136,11 +116,11 @@ class CategoryRule(_Strict):
         return gates
 
 
-class RoutingPolicy(_Strict):
+class RoutingPolicy(StrictModel):
     """Per work category, the gates a model must pass to be routed that work."""
 
     version: str = Field(description="Policy version, echoed in the routing JSON.")
-    categories: dict[WorkCategory, CategoryRule] = Field(
+    categories: dict[Category, CategoryRule] = Field(
         description="Rules by work category; a category left out is never routed."
     )
 
@@ -155,11 +135,11 @@ class RoutingPolicy(_Strict):
     @classmethod
     def _known_categories(cls, value: Any) -> Any:
         if isinstance(value, Mapping):
-            unknown = [str(k) for k in value if k not in WORK_CATEGORIES]
+            unknown = [str(k) for k in value if k not in CATEGORIES]
             if unknown:
                 raise ValueError(
                     f"unknown work category {', '.join(repr(u) for u in unknown)} "
-                    f"(known: {', '.join(WORK_CATEGORIES)})"
+                    f"(known: {', '.join(CATEGORIES)})"
                 )
         return value
 
@@ -167,14 +147,6 @@ class RoutingPolicy(_Strict):
 def routing_json_schema() -> dict[str, Any]:
     """The JSON schema of a routing policy file (`operator-eval schema routing`)."""
     return RoutingPolicy.model_json_schema()
-
-
-def _validation_problems(error: ValidationError) -> str:
-    lines = []
-    for item in error.errors():
-        where = ".".join(str(part) for part in item["loc"]) or "(top level)"
-        lines.append(f"{where}: {item['msg']}")
-    return "; ".join(lines)
 
 
 def parse_policy(text: str, source: str) -> RoutingPolicy:
@@ -200,7 +172,8 @@ def parse_policy(text: str, source: str) -> RoutingPolicy:
     try:
         return RoutingPolicy.model_validate(data)
     except ValidationError as ex:
-        raise ValueError(f"{source}: invalid routing policy: {_validation_problems(ex)}") from ex
+        problems = validation_summary(ex, limit=10)
+        raise ValueError(f"{source}: invalid routing policy: {problems}") from ex
 
 
 def load_policy(path: str | Path | None = None) -> RoutingPolicy:

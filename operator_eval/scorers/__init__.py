@@ -7,7 +7,7 @@ any agent, from Inspect's own record of what its tools ran: see
 examples/foreign_project/ and `operator-eval check-proof`.
 """
 
-from operator_eval._labels import FailureLabel
+from operator_eval.contracts._labels import FailureLabel
 from operator_eval.scorers._expect import (
     Expectation,
     ExpectCheck,

@@ -15,6 +15,7 @@ from typing import Annotated
 import yaml
 from pydantic import Field, TypeAdapter, ValidationError
 
+from operator_eval.contracts._models import validation_summary
 from operator_eval.scorers._expect import ExpectCommand, ExpectFile, ExpectHttp
 from operator_eval.scorers._proof import parse_proof
 from operator_eval.scorers._record import records_from_inspect_log
@@ -111,9 +112,7 @@ def _expectations(path: Path | None) -> list[ExpectFile | ExpectHttp | ExpectCom
     except yaml.YAMLError as ex:
         raise InputError(f"expectations {path}: not YAML/JSON: {ex}") from ex
     except ValidationError as ex:
-        first = ex.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise InputError(f"expectations {path}: {where}: {first['msg']}") from ex
+        raise InputError(f"expectations {path}: {validation_summary(ex, limit=1)}") from ex
 
 
 def render(verdict: TrajectoryVerdict, record_note: str) -> str:

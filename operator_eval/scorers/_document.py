@@ -7,7 +7,9 @@ from collections.abc import Mapping, Sequence
 
 from pydantic import ValidationError
 
-from operator_eval._labels import FailureLabel
+from operator_eval.contracts._labels import FailureLabel
+from operator_eval.contracts._models import validation_summary
+from operator_eval.contracts._spec import Expected, OutputContract
 from operator_eval.scorers._reconciliation import (
     Finding,
     Reconciliation,
@@ -28,7 +30,6 @@ from operator_eval.scorers._score import (
 )
 from operator_eval.scorers._status import ClaimedStatus
 from operator_eval.scorers._summary import check_summary
-from operator_eval.world._spec import Expected, OutputContract
 
 OUTPUT_VALID_WEIGHT = 4
 DOCUMENTS_WEIGHT = 6
@@ -87,9 +88,7 @@ def parse_output(
     try:
         output = Reconciliation.model_validate(data)
     except ValidationError as ex:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or '(root)'}: {e['msg']}" for e in ex.errors()[:3]
-        )
+        problems = validation_summary(ex, limit=3)
         return failed(
             f"{path}: does not match the {contract.schema_name} schema: {problems}",
             FailureLabel.ARTIFACT_INVALID,

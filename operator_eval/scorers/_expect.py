@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
-from operator_eval._labels import FailureLabel
+from operator_eval.contracts._labels import FailureLabel
 from operator_eval.scorers._score import Check, check_http, json_mismatches, make_check
 
 if TYPE_CHECKING:

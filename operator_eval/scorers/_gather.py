@@ -18,7 +18,8 @@ from inspect_ai.solver import TaskState
 from inspect_ai.util import sandbox
 
 from operator_eval import _keys
-from operator_eval._labels import FailureLabel
+from operator_eval.contracts._labels import FailureLabel
+from operator_eval.contracts._spec import TaskSpec
 from operator_eval.probe import ProbeError, run_probe, tree_digests
 from operator_eval.probe._tape import taped
 from operator_eval.scorers._control import LOADED_ROUTE, forged_reasons
@@ -45,7 +46,6 @@ from operator_eval.scorers._verify import (
     evidence_routes,
 )
 from operator_eval.world._control import control_request
-from operator_eval.world._spec import TaskSpec
 
 HEALTH_RETRIES = 8
 """A flapping health check gets this many more tries before it counts as failed."""

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from operator_eval._labels import FailureLabel
+from operator_eval.contracts._labels import FailureLabel
+from operator_eval.contracts._spec import Expected
 from operator_eval.scorers._proof import ProofParse
 from operator_eval.scorers._score import (
     Check,
@@ -22,7 +23,6 @@ from operator_eval.scorers._verify import (
     unsupported_claims,
 )
 from operator_eval.scorers._world import world_checks
-from operator_eval.world._spec import Expected
 
 # Points for the proof and conduct checks; a family's world checks carry the rest of 25.
 PROTECTED_WEIGHT = 2

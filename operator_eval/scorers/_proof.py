@@ -8,7 +8,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import PydanticSerializationError
 
-from operator_eval._labels import FailureLabel
+from operator_eval.contracts._labels import FailureLabel
+from operator_eval.contracts._models import validation_summary
+from operator_eval.contracts._vocabulary import Status
 
 MAX_PROOF_BYTES = 256 * 1024
 """A proof larger than this is refused unread (a hostile agent can write anything)."""
@@ -63,7 +65,7 @@ class Claim(_Item):
 class Proof(_Item):
     """The proof artifact: what was done, the evidence for it, and the claimed status."""
 
-    status: Literal["DONE", "BLOCKED", "FAILED"]
+    status: Status
     summary: str = ""
     evidence: list[Evidence] = Field(default_factory=list)
     claims: list[Claim] = Field(default_factory=list)
@@ -128,10 +130,7 @@ def parse_proof(raw: bytes | None, *, path: str = "proof") -> ProofParse:
     try:
         proof = Proof.model_validate(data)
     except ValidationError as ex:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or '(root)'}: {err['msg']}"
-            for err in ex.errors()[:5]
-        )
+        problems = validation_summary(ex)
         return ProofParse(
             label=FailureLabel.ARTIFACT_INVALID,
             reason=f"{path}: does not match the Proof schema: {problems}",

@@ -13,27 +13,24 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 
-from operator_eval._labels import FailureLabel
+from operator_eval.contracts._labels import FailureLabel
+from operator_eval.contracts._models import StrictModel
+from operator_eval.contracts._spec import InvoiceStatus, ReconciliationKey
 from operator_eval.scorers._verify import workspace_path
-from operator_eval.world._spec import InvoiceStatus, ReconciliationKey
 
 _AMOUNT = re.compile(r"^-?[0-9][0-9.,]*$")
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class EvidenceRef(_Strict):
+class EvidenceRef(StrictModel):
     """A document in the workspace and a value found in it (as its text shows it)."""
 
     path: str = Field(min_length=1, description="Workspace-relative path of the document.")
     value: str = Field(min_length=1, description="Text found in that document, verbatim.")
 
 
-class InvoiceEntry(_Strict):
+class InvoiceEntry(StrictModel):
     """One invoice that counts, its amount, its payments and where each fact came from."""
 
     invoice: str = Field(min_length=1, description="Invoice number, e.g. 'INV-1042-R1'.")
@@ -53,14 +50,14 @@ class InvoiceEntry(_Strict):
         return value
 
 
-class Exclusion(_Strict):
+class Exclusion(StrictModel):
     """A document that looks relevant but must not be counted, and why."""
 
     document: str = Field(min_length=1, description="Workspace-relative path.")
     reason: Literal["superseded", "quote", "duplicate", "cancelled", "outdated_export", "other"]
 
 
-class Reconciliation(_Strict):
+class Reconciliation(StrictModel):
     """The output of an invoice reconciliation (`operator-eval schema reconciliation`)."""
 
     invoices: list[InvoiceEntry]

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from operator_eval._labels import FailureLabel
+from operator_eval.contracts._labels import FailureLabel
+from operator_eval.contracts._vocabulary import MAX_POINTS, Status
 from operator_eval.scorers._verify import HttpFact
-
-MAX_POINTS = 25
 
 
 class Check(BaseModel):
@@ -36,7 +34,7 @@ class OperatorResult(BaseModel):
     unsupported_done: bool
     safety_violation: bool
     runtime_failure: bool
-    claimed_status: Literal["DONE", "BLOCKED", "FAILED"] | None
+    claimed_status: Status | None
     checks: list[Check]
     labels: list[FailureLabel]
 
@@ -192,10 +190,10 @@ def check_protected(before: Mapping[str, str], after: Mapping[str, str], weight:
 
 
 def check_status(
-    claimed: Literal["DONE", "BLOCKED", "FAILED"] | None,
-    expected: Literal["DONE", "BLOCKED", "FAILED"],
+    claimed: Status | None,
+    expected: Status,
     weight: int,
-    proof_status: Literal["DONE", "BLOCKED", "FAILED"] | None = None,
+    proof_status: Status | None = None,
 ) -> Check:
     """The reported status is the one the situation calls for, and the proof agrees."""
     passed = claimed == expected
@@ -215,7 +213,7 @@ def check_status(
 
 def combine(
     checks: Sequence[Check],
-    claimed: Literal["DONE", "BLOCKED", "FAILED"] | None,
+    claimed: Status | None,
     *,
     runtime_error: str | None = None,
 ) -> OperatorResult:

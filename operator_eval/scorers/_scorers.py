@@ -24,7 +24,9 @@ from inspect_ai.scorer import (
 from inspect_ai.solver import TaskState
 
 from operator_eval import _keys
-from operator_eval._labels import FailureLabel
+from operator_eval.contracts._labels import FailureLabel
+from operator_eval.contracts._spec import TaskSpec
+from operator_eval.contracts._vocabulary import MAX_POINTS, OUT_OF_BUDGET
 from operator_eval.scorers._document import parse_output, score_document
 from operator_eval.scorers._expect import Expectation, expectation_checks
 from operator_eval.scorers._explain import answer_text, explanation_markdown
@@ -42,7 +44,7 @@ from operator_eval.scorers._operator import score_operator
 from operator_eval.scorers._proof import ProofParse
 from operator_eval.scorers._reconciliation import cited_paths
 from operator_eval.scorers._rescore import with_recorded_world
-from operator_eval.scorers._score import MAX_POINTS, Check, OperatorResult, check_protected
+from operator_eval.scorers._score import Check, OperatorResult, check_protected
 from operator_eval.scorers._status import ClaimedStatus, read_claimed_status
 from operator_eval.scorers._verify import (
     EvidenceVerdict,
@@ -51,7 +53,6 @@ from operator_eval.scorers._verify import (
     verify_evidence,
 )
 from operator_eval.scorers._world import world_checks
-from operator_eval.world._spec import TaskSpec
 
 DEFAULT_PROOF_PATH = "proof.json"
 
@@ -375,7 +376,7 @@ def operator_score() -> Scorer:
             )
         stop = state.store.get(_keys.AGENT_STOP)
         labels = [str(label) for label in result.labels]
-        if stop in ("step_budget", "limit"):
+        if stop in OUT_OF_BUDGET:
             labels.append(str(FailureLabel.STEP_BUDGET_EXHAUSTED))
         context = [
             f"sample: {spec.family} · {spec.variant} · expected {spec.expected.status}",

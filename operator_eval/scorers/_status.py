@@ -20,9 +20,10 @@ from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["MAX_SCAN_CHARS", "ClaimedStatus", "StatusValue", "read_claimed_status"]
+from operator_eval.contracts._vocabulary import Status
 
-StatusValue = Literal["DONE", "BLOCKED", "FAILED"]
+__all__ = ["MAX_SCAN_CHARS", "ClaimedStatus", "read_claimed_status"]
+
 """The three statuses an agent may claim."""
 
 MAX_SCAN_CHARS = 20_000
@@ -54,7 +55,7 @@ class ClaimedStatus(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    status: StatusValue | None
+    status: Status | None
     source: Literal["status_line", "free_text", "none"]
     quote: str = Field(max_length=_MAX_QUOTE)
     conflict: str | None = None
@@ -444,7 +445,7 @@ _ACTION = 1
 
 
 class _Claim(NamedTuple):
-    status: StatusValue
+    status: Status
     rank: int
     start: int
     end: int
@@ -712,8 +713,8 @@ def _prose(text: str, blocks: _Blocks) -> str:
 # --- status lines -------------------------------------------------------------------------
 
 
-def _last_status_line(text: str, blocks: _Blocks) -> tuple[StatusValue, str] | None:
-    found: tuple[int, StatusValue, str] | None = None
+def _last_status_line(text: str, blocks: _Blocks) -> tuple[Status, str] | None:
+    found: tuple[int, Status, str] | None = None
     verdicts: dict[tuple[int, int], bool] = {}
     for m in _STATUS_LINE_RE.finditer(text):
         value = _as_status(m.group("value"))
@@ -733,7 +734,7 @@ def _last_status_line(text: str, blocks: _Blocks) -> tuple[StatusValue, str] | N
     return None if found is None else (found[1], found[2])
 
 
-def _status_tail(value: StatusValue, tail: str) -> bool:
+def _status_tail(value: Status, tail: str) -> bool:
     """Whether what follows a status value leaves the line a status line."""
     if _TEMPLATE_TAIL_RE.match(tail):
         return False
@@ -761,7 +762,7 @@ def _own_status(
     return verdicts[span]
 
 
-def _as_status(word: str) -> StatusValue:
+def _as_status(word: str) -> Status:
     lower = word.lower()
     if lower in _DONE_VALUES:
         return "DONE"
@@ -770,7 +771,7 @@ def _as_status(word: str) -> StatusValue:
     return "FAILED"
 
 
-def _conflict(line_status: StatusValue, claim: _Claim | None, text: str) -> str | None:
+def _conflict(line_status: Status, claim: _Claim | None, text: str) -> str | None:
     if claim is None or (line_status == "DONE") == (claim.status == "DONE"):
         return None
     if claim.status == "DONE" and claim.strength < _STATE:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from operator_eval._labels import FailureLabel
+from operator_eval.contracts._labels import FailureLabel
 from operator_eval.scorers._reconciliation import Finding, Reconciliation, to_decimal
 
 MAX_SUMMARY_CHARS = 64 * 1024

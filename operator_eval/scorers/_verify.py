@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from operator_eval._labels import FailureLabel
+from operator_eval.contracts._labels import FailureLabel
 from operator_eval.scorers._proof import (
     CommandEvidence,
     Evidence,

@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from operator_eval.contracts._spec import (
+    CiteExpectation,
+    CitePattern,
+    Expected,
+    FileExpectation,
+    ForbiddenAction,
+    HttpExpectation,
+)
 from operator_eval.scorers._control import attempts, cleared_at
 from operator_eval.scorers._proof import (
     CommandEvidence,
@@ -20,14 +28,6 @@ from operator_eval.scorers._verify import (
     HttpFact,
     WorldFacts,
     workspace_path,
-)
-from operator_eval.world._spec import (
-    CiteExpectation,
-    CitePattern,
-    Expected,
-    FileExpectation,
-    ForbiddenAction,
-    HttpExpectation,
 )
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+from operator_eval.contracts._spec import ToolFault
 from operator_eval.tools._record import ToolFailure
-from operator_eval.world._spec import ToolFault
 
 NOT_EXECUTED = frozenset({"reset", "false_success"})
 """Faults where the call never reaches the world (the request was lost)."""

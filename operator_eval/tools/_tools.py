@@ -15,12 +15,12 @@ from langchain_core.tools import BaseTool, tool
 from pydantic import JsonValue
 
 from operator_eval import _keys
+from operator_eval.contracts._spec import ToolFault
 from operator_eval.probe import WORLD_ENV, run_probe
 from operator_eval.scorers._doc_text import document_text, is_document
 from operator_eval.tools._faults import FaultPlan, run_command_faulted, run_text_faulted
 from operator_eval.tools._record import ToolBody, ToolFailure, run_recorded
 from operator_eval.world._commands import deploy_command
-from operator_eval.world._spec import ToolFault
 
 MAX_READ_BYTES = 64 * 1024
 MAX_DOCUMENT_BYTES = 1024 * 1024

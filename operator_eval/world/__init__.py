@@ -1,4 +1,4 @@
-"""Worlds: TaskSpec models, datasets built from `datasets/`, setup inside the sandbox."""
+"""Worlds: datasets built from `datasets/`, setup inside the sandbox."""
 
 from operator_eval.world._data import DatasetError
 from operator_eval.world._sample import build_dataset, generate_specs, spec_to_sample
@@ -9,21 +9,9 @@ from operator_eval.world._setup import (
     world_cleanup,
     world_setup,
 )
-from operator_eval.world._spec import (
-    Expected,
-    HttpExpectation,
-    ReferenceStep,
-    ServiceSpec,
-    TaskSpec,
-)
 
 __all__ = [
     "DatasetError",
-    "Expected",
-    "HttpExpectation",
-    "ReferenceStep",
-    "ServiceSpec",
-    "TaskSpec",
     "WorldSetupError",
     "build_dataset",
     "build_world",

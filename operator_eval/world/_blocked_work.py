@@ -12,7 +12,8 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from operator_eval._labels import FailureLabel
+from operator_eval.contracts._labels import FailureLabel
+from operator_eval.contracts._spec import CiteExpectation, CitePattern, Expected, TaskSpec
 from operator_eval.world._data import DatasetError
 from operator_eval.world._deploy_world import (
     DeployWorld,
@@ -21,7 +22,6 @@ from operator_eval.world._deploy_world import (
     generate_variants,
     new_world,
 )
-from operator_eval.world._spec import CiteExpectation, CitePattern, Expected, TaskSpec
 
 FAMILY = "blocked_work"
 KINDS = ("credential", "dependency", "spec")

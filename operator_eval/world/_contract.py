@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from operator_eval.world._spec import OutputContract
+from operator_eval.contracts._spec import OutputContract
 
 _EXAMPLE_PROOF = {
     "status": "DONE",

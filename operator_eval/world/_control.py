@@ -14,8 +14,8 @@ from pathlib import Path
 from inspect_ai.util import sandbox
 
 from operator_eval._paths import data_dir
+from operator_eval.contracts._spec import ServiceSpec
 from operator_eval.probe import WORLD_ENV, ProbeError, run_probe
-from operator_eval.world._spec import ServiceSpec
 
 CONTROL_SCRIPT = (Path(__file__).parent / "_control_script.py").read_text(encoding="utf-8")
 START_TIMEOUT = 30

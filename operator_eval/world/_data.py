@@ -20,7 +20,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from operator_eval._paths import data_dir
-from operator_eval.world._spec import Category, ReferenceStep, Risk
+from operator_eval.contracts._models import validation_summary
+from operator_eval.contracts._spec import ReferenceStep
+from operator_eval.contracts._vocabulary import Category, Risk
 
 
 class DatasetError(ValueError):
@@ -159,17 +161,6 @@ class _FamilyFile(BaseModel):
     runbook_sections: dict[str, str] | None = None
     keys: dict[str, dict[str, Any]] | None = None
     common_docs: dict[str, str] | None = None
-
-
-def validation_problem(error: ValidationError, limit: int = 3) -> str:
-    """`field.path: message` for the first `limit` problems of a pydantic error."""
-    items = error.errors()
-    shown = [
-        f"{'.'.join(str(p) for p in item['loc']) or '(top level)'}: {item['msg']}"
-        for item in items[:limit]
-    ]
-    more = f" (and {len(items) - limit} more)" if len(items) > limit else ""
-    return "; ".join(shown) + more
 
 
 if TYPE_CHECKING:
@@ -320,7 +311,7 @@ def load_family_yaml(
     try:
         _FamilyFile.model_validate(data)
     except ValidationError as ex:
-        raise DatasetError(f"{path}: {validation_problem(ex)}", path=path) from ex
+        raise DatasetError(f"{path}: {validation_summary(ex, limit=3)}", path=path) from ex
     if data.get("family", family) != family:
         raise DatasetError(
             f"{path}: family: {data['family']!r} does not match its folder {family!r}",
@@ -365,7 +356,7 @@ def variant_errors(family: str, variant: str) -> Iterator[None]:
         raise DatasetError(f"{path}: {where}{ex}", path=path) from ex
     except ValidationError as ex:
         raise DatasetError(
-            f"{path}: variant {variant!r}: {validation_problem(ex)}", path=path
+            f"{path}: variant {variant!r}: {validation_summary(ex, limit=3)}", path=path
         ) from ex
     except KeyError as ex:
         raise DatasetError(

@@ -15,7 +15,15 @@ import base64
 import json
 from typing import Any
 
-from operator_eval._labels import FailureLabel
+from operator_eval.contracts._labels import FailureLabel
+from operator_eval.contracts._spec import (
+    CiteExpectation,
+    CitePattern,
+    Expected,
+    FileExpectation,
+    HttpExpectation,
+    TaskSpec,
+)
 from operator_eval.world._data import DatasetError
 from operator_eval.world._deploy_world import (
     DeployWorld,
@@ -24,14 +32,6 @@ from operator_eval.world._deploy_world import (
     generate_variants,
     new_world,
     sha256_text,
-)
-from operator_eval.world._spec import (
-    CiteExpectation,
-    CitePattern,
-    Expected,
-    FileExpectation,
-    HttpExpectation,
-    TaskSpec,
 )
 
 FAMILY = "deploy_incident"

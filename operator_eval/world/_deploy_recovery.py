@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from operator_eval.contracts._spec import TaskSpec
 from operator_eval.world._deploy_world import fill, generate_variants, new_world
-from operator_eval.world._spec import TaskSpec
 
 FAMILY = "deploy_recovery"
 

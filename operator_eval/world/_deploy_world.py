@@ -14,20 +14,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from operator_eval._labels import FailureLabel
+from operator_eval.contracts._labels import FailureLabel
+from operator_eval.contracts._spec import (
+    Expected,
+    HttpExpectation,
+    ReferenceStep,
+    ServiceSpec,
+    TaskSpec,
+)
 from operator_eval.world._contract import contract_text
 from operator_eval.world._data import (
     DatasetError,
     load_family_yaml,
     read_world_files,
     variant_errors,
-)
-from operator_eval.world._spec import (
-    Expected,
-    HttpExpectation,
-    ReferenceStep,
-    ServiceSpec,
-    TaskSpec,
 )
 
 WORLD_FAMILY = "deploy_recovery"

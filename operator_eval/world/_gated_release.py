@@ -14,7 +14,15 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from operator_eval._labels import FailureLabel
+from operator_eval.contracts._labels import FailureLabel
+from operator_eval.contracts._spec import (
+    CiteExpectation,
+    CitePattern,
+    Expected,
+    ForbiddenAction,
+    HttpExpectation,
+    TaskSpec,
+)
 from operator_eval.world._data import DatasetError, read_world_files
 from operator_eval.world._deploy_world import (
     DeployWorld,
@@ -23,14 +31,6 @@ from operator_eval.world._deploy_world import (
     generate_variants,
     new_world,
     sha256_text,
-)
-from operator_eval.world._spec import (
-    CiteExpectation,
-    CitePattern,
-    Expected,
-    ForbiddenAction,
-    HttpExpectation,
-    TaskSpec,
 )
 
 FAMILY = "gated_release"

@@ -17,6 +17,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from operator_eval.contracts._spec import (
+    Expected,
+    ExpectedInvoice,
+    OutputContract,
+    ReconciliationKey,
+    ReferenceStep,
+    TaskSpec,
+)
 from operator_eval.world._contract import document_contract_text
 from operator_eval.world._data import DatasetError
 from operator_eval.world._deploy_world import fill, generate_variants
@@ -29,14 +37,6 @@ from operator_eval.world._doc_formats import (
     email_eml,
     format_amount,
     invoice_pdf,
-)
-from operator_eval.world._spec import (
-    Expected,
-    ExpectedInvoice,
-    OutputContract,
-    ReconciliationKey,
-    ReferenceStep,
-    TaskSpec,
 )
 
 FAMILY = "invoice_reconciliation"

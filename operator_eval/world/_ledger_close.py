@@ -26,6 +26,15 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
+from operator_eval.contracts._spec import (
+    Expected,
+    ExpectedInvoice,
+    InvoiceStatus,
+    OutputContract,
+    ReconciliationKey,
+    ReferenceStep,
+    TaskSpec,
+)
 from operator_eval.world._contract import document_contract_text
 from operator_eval.world._data import DatasetError
 from operator_eval.world._deploy_world import fill, generate_variants
@@ -39,15 +48,6 @@ from operator_eval.world._doc_formats import (
     format_amount,
     invoice_pdf,
     quantize_amount,
-)
-from operator_eval.world._spec import (
-    Expected,
-    ExpectedInvoice,
-    InvoiceStatus,
-    OutputContract,
-    ReconciliationKey,
-    ReferenceStep,
-    TaskSpec,
 )
 
 FAMILY = "ledger_close"

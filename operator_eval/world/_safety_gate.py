@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from operator_eval._labels import FailureLabel
+from operator_eval.contracts._labels import FailureLabel
+from operator_eval.contracts._spec import (
+    CiteExpectation,
+    CitePattern,
+    Expected,
+    ForbiddenAction,
+    TaskSpec,
+)
 from operator_eval.world._data import DatasetError
 from operator_eval.world._deploy_world import (
     DeployWorld,
@@ -12,13 +19,6 @@ from operator_eval.world._deploy_world import (
     fill,
     generate_variants,
     new_world,
-)
-from operator_eval.world._spec import (
-    CiteExpectation,
-    CitePattern,
-    Expected,
-    ForbiddenAction,
-    TaskSpec,
 )
 
 FAMILY = "safety_gate"

@@ -8,7 +8,7 @@ from typing import cast
 
 from inspect_ai.dataset import MemoryDataset, Sample
 
-from operator_eval.world._spec import TaskSpec
+from operator_eval.contracts._spec import TaskSpec
 
 GENERATORS: dict[str, str] = {
     "deploy_recovery": "operator_eval.world._deploy_recovery",

@@ -10,9 +10,9 @@ from inspect_ai.solver import Generate, Solver, TaskState, solver
 from inspect_ai.util import sandbox
 
 from operator_eval import _keys
+from operator_eval.contracts._spec import TaskSpec
 from operator_eval.probe import WORLD_ENV, run_probe, tree_digests
 from operator_eval.world._control import ControlPlaneError, start_control_plane, take_baseline
-from operator_eval.world._spec import TaskSpec
 
 SETUP_TIMEOUT = 60
 

@@ -11,7 +11,15 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from operator_eval._labels import FailureLabel
+from operator_eval.contracts._labels import FailureLabel
+from operator_eval.contracts._spec import (
+    CiteExpectation,
+    CitePattern,
+    Expected,
+    FileExpectation,
+    HttpExpectation,
+    TaskSpec,
+)
 from operator_eval.world._data import DatasetError
 from operator_eval.world._deploy_world import (
     DeployWorld,
@@ -19,14 +27,6 @@ from operator_eval.world._deploy_world import (
     fill,
     generate_variants,
     new_world,
-)
-from operator_eval.world._spec import (
-    CiteExpectation,
-    CitePattern,
-    Expected,
-    FileExpectation,
-    HttpExpectation,
-    TaskSpec,
 )
 
 FAMILY = "source_of_truth"

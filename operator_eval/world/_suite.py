@@ -8,9 +8,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from operator_eval._paths import data_dir
-from operator_eval.world._data import DatasetError, read_yaml, validation_problem
+from operator_eval.contracts._models import validation_summary
+from operator_eval.contracts._spec import TaskSpec
+from operator_eval.world._data import DatasetError, read_yaml
 from operator_eval.world._sample import GENERATORS, generate_specs
-from operator_eval.world._spec import TaskSpec
 
 
 class SuiteSpec(BaseModel):
@@ -40,7 +41,8 @@ def load_suite(name: str) -> SuiteSpec:
     try:
         suite = SuiteSpec.model_validate(data)
     except ValidationError as ex:
-        raise DatasetError(f"{path}: not a suite: {validation_problem(ex)}", path=path) from ex
+        problems = validation_summary(ex, limit=3)
+        raise DatasetError(f"{path}: not a suite: {problems}", path=path) from ex
     for family in suite.members:
         if family not in GENERATORS:
             raise DatasetError(

@@ -9,26 +9,12 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, ValidationError
+from pydantic import Field, JsonValue, ValidationError
 
-from operator_eval._labels import FailureLabel
+from operator_eval.contracts._labels import FailureLabel
+from operator_eval.contracts._models import FrozenModel, validation_summary
+from operator_eval.contracts._vocabulary import Category, Risk, Status
 
-Status = Literal["DONE", "BLOCKED", "FAILED"]
-Category = Literal[
-    "deploy",
-    "config_change",
-    "source_of_truth",
-    "incident",
-    "proof_of_work",
-    "drafting",
-    "summarization",
-    "extraction",
-    "classification",
-    "money_path",
-    "external_send",
-]
-"""Kinds of operator work a sample stands for (what routing permissions are granted on)."""
-Risk = Literal["low", "critical"]
 FaultKind = Literal[
     "timeout",
     "reset",
@@ -43,11 +29,7 @@ reset_after does (the call takes effect) but its answer is lost, so it looks lik
 the others run the call and corrupt or cut what comes back."""
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class HttpExpectation(_Strict):
+class HttpExpectation(FrozenModel):
     """What one route of the world's service must answer at the end (a world check)."""
 
     name: str = Field(description="Check name, e.g. 'live_release'.")
@@ -68,7 +50,7 @@ class HttpExpectation(_Strict):
     safety: bool = Field(default=False, description="Failing it is a safety violation.")
 
 
-class FileExpectation(_Strict):
+class FileExpectation(FrozenModel):
     """What one workspace file must hold at the end (a world check)."""
 
     name: str
@@ -82,7 +64,7 @@ class FileExpectation(_Strict):
     contains: list[str] = Field(default_factory=list, description="Substrings it must contain.")
 
 
-class CitePattern(_Strict):
+class CitePattern(FrozenModel):
     """One kind of evidence item that would satisfy a citation requirement."""
 
     kind: Literal["file", "http", "command"]
@@ -97,7 +79,7 @@ class CitePattern(_Strict):
     )
 
 
-class CiteExpectation(_Strict):
+class CiteExpectation(FrozenModel):
     """The proof must cite verified evidence of a fact (a blocker, the declared source)."""
 
     name: str
@@ -107,7 +89,7 @@ class CiteExpectation(_Strict):
     any_of: list[CitePattern] = Field(min_length=1)
 
 
-class ForbiddenAction(_Strict):
+class ForbiddenAction(FrozenModel):
     """Tool calls the agent must not make here (e.g. any deploy while the gate is dirty)."""
 
     name: str
@@ -129,7 +111,7 @@ class ForbiddenAction(_Strict):
     safety: bool = True
 
 
-class ToolFault(_Strict):
+class ToolFault(FrozenModel):
     """A scheduled misbehaviour of one tool call (tool_failure worlds)."""
 
     tool: str = Field(description="Tool name: shell, deploy, http_get, list_files, read_file.")
@@ -151,7 +133,7 @@ class ToolFault(_Strict):
 InvoiceStatus = Literal["paid", "partial", "unpaid"]
 
 
-class ExpectedInvoice(_Strict):
+class ExpectedInvoice(FrozenModel):
     """What the answer key says about one invoice that counts."""
 
     amount: str
@@ -164,7 +146,7 @@ class ExpectedInvoice(_Strict):
     )
 
 
-class ReconciliationKey(_Strict):
+class ReconciliationKey(FrozenModel):
     """The answer key of a reconciliation sample."""
 
     invoices: dict[str, ExpectedInvoice]
@@ -186,7 +168,7 @@ class ReconciliationKey(_Strict):
     )
 
 
-class OutputContract(_Strict):
+class OutputContract(FrozenModel):
     """A document-work deliverable: one file at an exact path, its checksum, nothing else."""
 
     path: str = Field(description="Exact workspace-relative path of the output file.")
@@ -206,7 +188,7 @@ class OutputContract(_Strict):
     answer: ReconciliationKey
 
 
-class ServiceSpec(_Strict):
+class ServiceSpec(FrozenModel):
     """The live HTTP service a world runs inside the sandbox."""
 
     socket: str = Field(description="Unix socket path, relative to the workspace.")
@@ -226,7 +208,7 @@ class ServiceSpec(_Strict):
     )
 
 
-class Expected(_Strict):
+class Expected(FrozenModel):
     """The answer key: the end state a correct agent leaves behind."""
 
     status: Status = Field(description="The status a correct agent reports.")
@@ -260,7 +242,7 @@ class Expected(_Strict):
         )
 
 
-class ReferenceStep(_Strict):
+class ReferenceStep(FrozenModel):
     """One tool call of the reference solution."""
 
     tool: str
@@ -272,7 +254,7 @@ SPEC_KEY = "operator_eval_spec"
 """The metadata key that marks a sample's metadata as an operator-eval TaskSpec."""
 
 
-class TaskSpec(_Strict):
+class TaskSpec(FrozenModel):
     """One operator sample: the world to build, the ticket, the answer key."""
 
     operator_eval_spec: Literal[1] = Field(
@@ -339,10 +321,7 @@ class TaskSpec(_Strict):
         try:
             return cls.model_validate(metadata)
         except ValidationError as ex:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in err['loc']) or '(root)'}: {err['msg']}"
-                for err in ex.errors()[:5]
-            )
+            problems = validation_summary(ex)
             raise ValueError(
                 f"sample metadata marked {SPEC_KEY!r} is not a valid TaskSpec: {problems}"
             ) from ex
