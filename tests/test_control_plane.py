@@ -10,8 +10,8 @@ import pytest
 from inspect_ai.util import sandbox
 from inspect_ai.util._sandbox.local import LocalSandboxEnvironment
 
+from operator_eval import probe
 from operator_eval.contracts import TaskSpec
-from operator_eval.probe import run_probe
 from operator_eval.scorers._control import attempts, forged_reasons
 from operator_eval.scorers._verify import ControlFacts, HttpFact
 from operator_eval.world import build_dataset
@@ -118,22 +118,22 @@ async def test_every_deployctl_request_is_recorded_before_it_runs(
         assert result.success, result.stderr
         assert "current:" in result.stdout and "deploy" in result.stdout
         answer = await control_request(world.service, pid, {"op": "audit"})
-        assert answer["ok"], answer
-        events = answer["answer"]["events"]  # type: ignore[index]
+        assert answer.ok, answer
+        events = answer.answer["events"]
         kinds = [e["kind"] for e in events]
         assert kinds.index("baseline") < len(kinds) - 1
         agent = [e["argv"] for e in events if e["kind"] == "command"][-2:]
         assert agent == [["status"], ["history"]]
         # The baseline is world setup's alone: a second request is refused.
         again = await control_request(world.service, pid, {"op": "baseline"})
-        assert again["answer"] == {"error": "baseline already taken"}
+        assert again.answer == {"error": "baseline already taken"}
         # The service runs isolated, from the program's bytes, in a clean environment.
-        owners = answer["service_owners"]
+        owners = answer.service_owners
         assert isinstance(owners, list) and len(owners) == 1
         argv = (await sandbox().exec(["cat", f"/proc/{owners[0]}/cmdline"])).stdout.split("\0")
         assert argv[1:4] == ["-I", "-S", "-c"]
     finally:
-        await run_probe("reap", {"token": "tok-control-test", "marker": "service/server.py"})
+        await probe.reap("tok-control-test", "service/server.py")
 
 
 async def test_a_fake_control_socket_is_not_believed(
@@ -145,7 +145,7 @@ async def test_a_fake_control_socket_is_not_believed(
     assert pid is not None
     try:
         answer = await control_request(world.service, pid + 100000, {"op": "audit"})
-        assert not answer["ok"]
-        assert "not the world's" in str(answer["reason"])
+        assert not answer.ok
+        assert "not the world's" in str(answer.reason)
     finally:
-        await run_probe("reap", {"token": "tok-control-fake", "marker": "service/server.py"})
+        await probe.reap("tok-control-fake", "service/server.py")

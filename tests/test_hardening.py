@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 from inspect_ai.util._sandbox.local import LocalSandboxEnvironment
 
+from operator_eval import probe
 from operator_eval.agent._solver import is_runtime_error
-from operator_eval.probe import ProbeError, run_probe
+from operator_eval.probe import ProbeError
+from operator_eval.probe import _ops as probe_ops
 from operator_eval.scorers import FailureLabel, _gather, parse_proof
 from operator_eval.scorers._score import check_protected
 
@@ -28,8 +30,8 @@ async def test_a_json_module_in_the_workspace_does_not_hijack_the_probe(
     (ws / "json.py").write_text("raise SystemExit('hijacked')\n")
     (ws / "hashlib.py").write_text("raise SystemExit('hijacked')\n")
     (ws / "a.txt").write_text("x")
-    answer = await run_probe("files", {"paths": ["a.txt"]})
-    assert answer["a.txt"]["exists"] is True
+    answer = await probe.file_digests(["a.txt"], [])
+    assert answer["a.txt"].exists is True
 
 
 async def test_a_fake_service_on_the_socket_is_not_believed(
@@ -37,9 +39,9 @@ async def test_a_fake_service_on_the_socket_is_not_believed(
 ) -> None:
     ws = workspace(local_sandbox)
     unix_http_server(ws / ".run" / "app.sock", {"/": (200, b"ledgerd version 9.9.9")})
-    owner = await run_probe("owner", {"socket": ".run/app.sock", "program": "service/server.py"})
-    assert owner["genuine"] is False
-    assert "foreign process" in owner["reason"]
+    owner = await probe.socket_owner(".run/app.sock", "service/server.py")
+    assert owner.genuine is False
+    assert "foreign process" in owner.reason
 
     facts = await _gather.http_facts(".run/app.sock", ["/"], program="service/server.py")
     assert facts["/"].status is None
@@ -62,7 +64,7 @@ async def test_a_probe_that_fails_makes_checks_fail_not_the_scorer_crash(
     async def broken(*args: Any, **kwargs: Any) -> Any:
         raise ProbeError("probe 'x' timed out after 60s")
 
-    monkeypatch.setattr(_gather, "run_probe", broken)
+    monkeypatch.setattr(probe_ops, "run_probe", broken)
     monkeypatch.setattr(_gather, "tree_digests", broken)
     parsed = await _gather.read_proof("proof.json")
     assert parsed.proof is None and parsed.label == FailureLabel.ARTIFACT_MISSING

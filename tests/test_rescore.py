@@ -14,8 +14,7 @@ from inspect_ai.log import EvalLog, read_eval_log, write_eval_log
 from inspect_ai.scorer import Score, Scorer, Target, mean, scorer
 from inspect_ai.solver import TaskState
 
-from operator_eval import _keys
-from operator_eval.probe import run_probe
+from operator_eval import _keys, probe
 from operator_eval.scorers import done_claim, operator_score, proof_verified, world_state
 from operator_eval.scorers._rescore import RescoreError, with_recorded_world
 
@@ -85,8 +84,8 @@ def asks_something_new() -> Scorer:
     """A 'newer' scorer that reads a file the live scoring never read."""
 
     async def score(state: TaskState, target: Target) -> Score:
-        answer = await run_probe("read", {"path": "deploy/NEVER_ASKED", "max_bytes": 10})
-        return Score(value=1 if answer["exists"] else 0)
+        answer = await probe.read_file("deploy/NEVER_ASKED", max_bytes=10)
+        return Score(value=1 if answer.exists else 0)
 
     return with_recorded_world(score)
 

@@ -8,7 +8,6 @@ instead of the scorer raising and the sample being lost.
 from __future__ import annotations
 
 import asyncio
-import base64
 import posixpath
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -17,10 +16,10 @@ from inspect_ai.log import transcript
 from inspect_ai.solver import TaskState
 from inspect_ai.util import sandbox
 
-from operator_eval import _keys
+from operator_eval import _keys, probe
 from operator_eval.contracts._labels import FailureLabel
 from operator_eval.contracts._spec import TaskSpec
-from operator_eval.probe import ProbeError, run_probe, tree_digests
+from operator_eval.probe import ProbeError, tree_digests
 from operator_eval.probe._tape import taped
 from operator_eval.scorers._control import LOADED_ROUTE, forged_reasons
 from operator_eval.scorers._doc_text import document_text
@@ -74,18 +73,17 @@ def tool_log(state: TaskState) -> list[ToolRecord]:
 async def read_proof(proof_path: str) -> ProofParse:
     """Read and parse the proof; when it is missing, look for it at a wrong path."""
     try:
-        answer = await run_probe("read", {"path": proof_path, "max_bytes": MAX_PROOF_BYTES})
+        answer = await probe.read_file(proof_path, MAX_PROOF_BYTES)
     except ProbeError as ex:
         return ProofParse(
             label=FailureLabel.ARTIFACT_MISSING, reason=f"{proof_path}: could not be read: {ex}"
         )
-    if answer["error"]:
-        return ProofParse(
-            label=FailureLabel.ARTIFACT_MISSING, reason=f"{proof_path}: {answer['error']}"
-        )
-    if not answer["exists"]:
+    if answer.error:
+        reason = f"{proof_path}: {answer.error}"
+        return ProofParse(label=FailureLabel.ARTIFACT_MISSING, reason=reason)
+    if not answer.exists:
         try:
-            elsewhere = await run_probe("find", {"name": posixpath.basename(proof_path)})
+            elsewhere = await probe.find_file(posixpath.basename(proof_path))
         except ProbeError:
             elsewhere = []
         if elsewhere:
@@ -95,8 +93,7 @@ async def read_proof(proof_path: str) -> ProofParse:
             )
         return parse_proof(None, path=proof_path)
     # The probe reads at most MAX_PROOF_BYTES + 1 bytes, enough for parse_proof to refuse.
-    raw = base64.b64decode(answer["data_b64"])
-    return parse_proof(raw, path=proof_path)
+    return parse_proof(answer.data, path=proof_path)
 
 
 MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
@@ -105,14 +102,14 @@ MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
 async def read_bytes(path: str, max_bytes: int) -> tuple[bytes | None, str | None]:
     """A workspace file's bytes (None when missing) and the error when it cannot be read."""
     try:
-        answer = await run_probe("read", {"path": path, "max_bytes": max_bytes})
+        answer = await probe.read_file(path, max_bytes)
     except ProbeError as ex:
         return None, f"could not be read: {ex}"
-    if answer["error"]:
-        return None, str(answer["error"])
-    if not answer["exists"]:
+    if answer.error:
+        return None, answer.error
+    if not answer.exists:
         return None, None
-    return base64.b64decode(answer["data_b64"]), None
+    return answer.data, None
 
 
 async def read_output(path: str) -> OutputRead:
@@ -121,7 +118,7 @@ async def read_output(path: str) -> OutputRead:
     if raw is not None or error:
         return OutputRead(raw, error=error)
     try:
-        elsewhere = await run_probe("find", {"name": posixpath.basename(path)})
+        elsewhere = await probe.find_file(posixpath.basename(path))
     except ProbeError:
         elsewhere = []
     return OutputRead(None, elsewhere=elsewhere)
@@ -155,10 +152,10 @@ async def file_facts(paths: Iterable[str], text_paths: Iterable[str] = ()) -> di
     if not wanted:
         return {}
     try:
-        answer = await run_probe("files", {"paths": wanted, "text_paths": texts})
+        answer = await probe.file_digests(wanted, texts)
     except ProbeError as ex:
         return {p: FileFact(exists=False, error=f"could not be checked: {ex}") for p in wanted}
-    return {p: FileFact.model_validate(answer[p]) for p in wanted}
+    return {p: FileFact.model_validate(answer[p].model_dump()) for p in wanted}
 
 
 async def http_facts(
@@ -201,14 +198,14 @@ async def http_facts(
     target: dict[str, Any] = {"socket": socket} if socket else {"base_url": base_url}
     try:
         if program is not None and control is None:
-            owner = await run_probe("owner", {"socket": socket, "program": program})
-            if owner["genuine"] is False:
-                return unanswered(owner["reason"])
-        answers = await run_probe("http", {**target, "requests": requests})
+            owner = await probe.socket_owner(socket, program)
+            if owner.genuine is False:
+                return unanswered(owner.reason)
+        answers = await probe.http_get(target, requests)
     except ProbeError as ex:
         return unanswered(f"could not be checked: {ex}")
     facts = {
-        a["route"]: HttpFact(status=a["status"], body=a["body"], error=a["error"]) for a in answers
+        a.route: HttpFact(status=a.status, body=a.body, error=a.error) for a in answers
     }
     if control is not None:
         forged = forged_reasons(control, facts.get(LOADED_ROUTE))
@@ -226,13 +223,10 @@ async def control_facts(spec: TaskSpec | None, state: TaskState | None) -> Contr
     if not pid:
         return ControlFacts(reachable=False, reason="the world's control plane was never started")
     answer = await control_request(service, int(pid), {"op": "audit"})
-    reply = answer.get("answer")
-    owners = answer.get("service_owners")
-    owner_pids = [int(p) for p in owners] if isinstance(owners, list) else None
-    if not answer.get("ok") or not isinstance(reply, dict) or "events" not in reply:
-        return ControlFacts(
-            reachable=False, reason=str(answer.get("reason")), service_owners=owner_pids
-        )
+    reply = answer.answer
+    owner_pids = answer.service_owners
+    if not answer.ok or not isinstance(reply, dict) or "events" not in reply:
+        return ControlFacts(reachable=False, reason=str(answer.reason), service_owners=owner_pids)
     return ControlFacts(reachable=True, events=reply["events"], service_owners=owner_pids)
 
 

@@ -5,7 +5,6 @@ The docstrings below are what the model reads.
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -14,9 +13,9 @@ from inspect_ai.util import sandbox, store
 from langchain_core.tools import BaseTool, tool
 from pydantic import JsonValue
 
-from operator_eval import _keys
+from operator_eval import _keys, probe
 from operator_eval.contracts._spec import ToolFault
-from operator_eval.probe import WORLD_ENV, run_probe
+from operator_eval.probe import WORLD_ENV
 from operator_eval.scorers._doc_text import document_text, is_document
 from operator_eval.tools._faults import FaultPlan, run_command_faulted, run_text_faulted
 from operator_eval.tools._record import ToolBody, ToolFailure, run_recorded
@@ -141,18 +140,18 @@ def operator_tools(
         """
 
         async def body() -> tuple[str, dict[str, Any]]:
-            answer = await run_probe("read", {"path": path, "max_bytes": MAX_DOCUMENT_BYTES})
-            if answer["error"]:
-                raise ToolFailure(f"{path}: {answer['error']}")
-            if not answer["exists"]:
+            answer = await probe.read_file(path, MAX_DOCUMENT_BYTES)
+            if answer.error:
+                raise ToolFailure(f"{path}: {answer.error}")
+            if not answer.exists:
                 raise ToolFailure(f"{path}: no such file")
-            data = base64.b64decode(answer["data_b64"])
-            if is_document(path, data) and answer["size"] <= MAX_DOCUMENT_BYTES:
+            data, size = answer.data, answer.size or 0
+            if is_document(path, data) and size <= MAX_DOCUMENT_BYTES:
                 # Rendered exactly as the scorer renders it, so cited values match.
                 return cap_output(document_text(path, data), MAX_READ_BYTES), {}
             text = data[:MAX_READ_BYTES].decode("utf-8", errors="replace")
-            if answer["size"] > MAX_READ_BYTES:
-                text += f"\n[truncated: file has {answer['size']} bytes]"
+            if size > MAX_READ_BYTES:
+                text += f"\n[truncated: file has {size} bytes]"
             return text, {}
 
         fault = plan.take("read_file", path)
@@ -170,11 +169,11 @@ def operator_tools(
         """
 
         async def body() -> tuple[str, dict[str, Any]]:
-            answer = await run_probe("resolve", {"path": path})
-            if not answer["ok"]:
-                raise ToolFailure(f"{path}: {answer['error']}")
-            await sandbox().write_file(answer["rel"], content)
-            return f"wrote {len(content.encode('utf-8'))} bytes to {answer['rel']}", {}
+            answer = await probe.resolve_path(path)
+            if not answer.ok or answer.rel is None:
+                raise ToolFailure(f"{path}: {answer.error}")
+            await sandbox().write_file(answer.rel, content)
+            return f"wrote {len(content.encode('utf-8'))} bytes to {answer.rel}", {}
 
         return await record("write_file", {"path": path}, body)
 
@@ -187,11 +186,11 @@ def operator_tools(
         """
 
         async def body() -> tuple[str, dict[str, Any]]:
-            answer = await run_probe("list", {"path": path, "depth": 2, "max_entries": 500})
-            if answer["error"]:
-                raise ToolFailure(f"{path}: {answer['error']}")
-            lines = answer["entries"] or ["(empty)"]
-            if answer["truncated"]:
+            answer = await probe.list_folder(path, depth=2, max_entries=500)
+            if answer.error:
+                raise ToolFailure(f"{path}: {answer.error}")
+            lines = answer.entries or ["(empty)"]
+            if answer.truncated:
                 lines.append("[listing truncated at 500 entries]")
             return "\n".join(lines), {}
 
@@ -263,11 +262,10 @@ def operator_tools(
                 raise ToolFailure("this task has no live service")
             if not route.startswith("/"):
                 raise ToolFailure(f"route must start with '/': {route!r}")
-            request = {"socket": socket, "requests": [{"route": route}]}
-            (answer,) = await run_probe("http", request)
-            if answer["error"]:
-                raise ToolFailure(f"GET {route}: {answer['error']}")
-            extra = {"http_status": answer["status"], "http_body": answer["body"]}
+            (answer,) = await probe.http_get({"socket": socket}, [{"route": route}])
+            if answer.error:
+                raise ToolFailure(f"GET {route}: {answer.error}")
+            extra = {"http_status": answer.status, "http_body": answer.body}
             return show_http(extra), extra
 
         fault = plan.take("http_get", route)

@@ -13,9 +13,10 @@ from pathlib import Path
 
 from inspect_ai.util import sandbox
 
+from operator_eval import probe
 from operator_eval._paths import data_dir
 from operator_eval.contracts._spec import ServiceSpec
-from operator_eval.probe import WORLD_ENV, ProbeError, run_probe
+from operator_eval.probe import WORLD_ENV, ControlAnswer, ProbeError
 
 CONTROL_SCRIPT = (Path(__file__).parent / "_control_script.py").read_text(encoding="utf-8")
 START_TIMEOUT = 30
@@ -101,30 +102,20 @@ async def start_control_plane(service: ServiceSpec, root: str, token: str) -> in
 
 async def control_request(
     service: ServiceSpec, pid: int, request: dict[str, object]
-) -> dict[str, object]:
+) -> ControlAnswer:
     """Ask the control plane (whose own process must serve its socket) one request.
 
-    Returns:
-        The probe's answer: ok, reason, answer, service_owners.
+    A probe that fails is an answer too: not ok, with the probe's error as its reason.
     """
     try:
-        answer: dict[str, object] = await run_probe(
-            "control",
-            {
-                "socket": service.control_socket,
-                "pid": pid,
-                "request": request,
-                "service_socket": service.socket,
-            },
-        )
+        return await probe.ask_control(service.control_socket, pid, request, service.socket)
     except ProbeError as ex:
-        return {"ok": False, "reason": str(ex), "answer": None, "service_owners": None}
-    return answer
+        return ControlAnswer(ok=False, reason=str(ex))
 
 
 async def take_baseline(service: ServiceSpec, pid: int) -> None:
     """Record the world as setup left it: what the agent's run is compared with."""
     answer = await control_request(service, pid, {"op": "baseline"})
-    reply = answer.get("answer")
-    if not answer.get("ok") or not isinstance(reply, dict) or not reply.get("ok"):
+    reply = answer.answer
+    if not answer.ok or not isinstance(reply, dict) or not reply.get("ok"):
         raise ControlPlaneError(f"the world's control plane took no baseline: {answer}")

@@ -9,9 +9,9 @@ from uuid import uuid4
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 from inspect_ai.util import sandbox
 
-from operator_eval import _keys
+from operator_eval import _keys, probe
 from operator_eval.contracts._spec import TaskSpec
-from operator_eval.probe import WORLD_ENV, run_probe, tree_digests
+from operator_eval.probe import WORLD_ENV, tree_digests
 from operator_eval.world._control import ControlPlaneError, start_control_plane, take_baseline
 
 SETUP_TIMEOUT = 60
@@ -119,4 +119,4 @@ async def world_cleanup(state: TaskState) -> None:
     workspace = state.store.get(_keys.WORKSPACE)
     spec = TaskSpec.model_validate(state.metadata)
     marker = f"{workspace}/{spec.service.process_marker}" if workspace and spec.service else ""
-    await run_probe("reap", {"token": token, "marker": marker}, timeout=30)
+    await probe.reap(token, marker)
