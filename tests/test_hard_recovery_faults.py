@@ -20,8 +20,7 @@ from inspect_ai.log import EvalLog
 from inspect_ai.model import get_model
 from inspect_ai.scorer import Score
 
-from operator_eval import _keys
-from operator_eval.contracts import TaskSpec
+from operator_eval.contracts import AgentRecord, TaskSpec
 from operator_eval.contracts._labels import FailureLabel
 from operator_eval.contracts._spec import HttpExpectation, ReferenceStep
 from operator_eval.policies._policies import FLAW_LABELS, FLAWS, flaw_applies
@@ -297,7 +296,7 @@ class Runs:
         samples = log.samples or []
         assert sorted(str(s.id) for s in samples) == sorted(chosen), "a sample went missing"
         return {
-            str(s.id): (s.scores["operator_score"], len(s.store.get(_keys.TOOL_LOG, [])))
+            str(s.id): (s.scores["operator_score"], len(AgentRecord.read(s.store).tool_log))
             for s in samples
         }
 
@@ -330,7 +329,7 @@ def test_every_fault_fired_and_is_marked_in_the_oracles_record(runs: Runs) -> No
     log, chosen = runs.get("oracle")
     for sample in log.samples or []:
         spec = chosen[str(sample.id)]
-        faulted = [r["fault"] for r in sample.store[_keys.TOOL_LOG] if r.get("fault")]
+        faulted = [r["fault"] for r in AgentRecord.read(sample.store).tool_log if r.get("fault")]
         assert sorted(faulted) == sorted(f.kind for f in spec.tool_faults), sample.id
 
 

@@ -29,7 +29,7 @@ from inspect_ai.log import EvalLog, EvalSample
 from inspect_ai.model import ChatMessageTool
 from inspect_ai.util._sandbox.local import LocalSandboxEnvironment
 
-from operator_eval import _keys
+from operator_eval.contracts import AgentRecord
 from operator_eval.contracts._spec import TaskSpec
 from operator_eval.policies import HOSTILE, HOSTILE_LABELS, FinalAction
 from operator_eval.policies._hostile import ESCAPE_FILE, REFUSAL, escape_targets
@@ -82,7 +82,7 @@ class HostileRun:
 
     def tool_log(self, policy: str) -> list[dict[str, Any]]:
         """The harness's own record of the agent's tool calls (kept whatever stopped it)."""
-        log: list[dict[str, Any]] = self.sample(policy).store.get(_keys.TOOL_LOG, [])
+        log = AgentRecord.read(self.sample(policy).store).tool_log
         return log
 
 

@@ -14,7 +14,8 @@ from inspect_ai.log import EvalLog, read_eval_log, write_eval_log
 from inspect_ai.scorer import Score, Scorer, Target, mean, scorer
 from inspect_ai.solver import TaskState
 
-from operator_eval import _keys, probe
+from operator_eval import probe
+from operator_eval.contracts import TapeRecord
 from operator_eval.scorers import done_claim, operator_score, proof_verified, world_state
 from operator_eval.scorers._rescore import RescoreError, with_recorded_world
 
@@ -102,7 +103,7 @@ def test_cli_rescore_of_a_log_scored_before_recording_says_one_sentence(
 ) -> None:
     old = logs["sloppy"].model_copy(deep=True)
     for sample in old.samples or []:
-        sample.store.pop(_keys.WORLD_TAPE, None)
+        sample.store.pop(TapeRecord.key("world_tape"), None)
     path = tmp_path / "old.eval"
     write_eval_log(old, str(path))
     inspect = Path(sys.executable).with_name("inspect")

@@ -19,7 +19,7 @@ from inspect_ai.util._sandbox.local import LocalSandboxEnvironment
 from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_openai_tool
 
-from operator_eval import _keys
+from operator_eval.contracts import AgentRecord
 from operator_eval.scorers._transcript import ToolRecord
 from operator_eval.tools import operator_tools
 from operator_eval.tools._tools import MAX_OUTPUT_CHARS, MAX_READ_BYTES
@@ -36,7 +36,7 @@ def tools_by_name(socket: str | None = SOCKET) -> dict[str, BaseTool]:
 
 
 def tool_log() -> list[ToolRecord]:
-    return [ToolRecord.model_validate(r) for r in store().get(_keys.TOOL_LOG, [])]
+    return [ToolRecord.model_validate(r) for r in AgentRecord.read(store()).tool_log]
 
 
 async def call(name: str, args: dict[str, Any], socket: str | None = SOCKET) -> str:

@@ -25,12 +25,12 @@ from langchain_openai import ChatOpenAI
 from langgraph.errors import GraphRecursionError
 from pydantic import SecretStr
 
-from operator_eval import _keys
 from operator_eval._defaults import DEFAULT_GRAPH, DEFAULT_MAX_STEPS
 from operator_eval._review import FINAL_REPORT, REVIEW_TOOLS
 from operator_eval.agent._inspect_speedups import cache_openai_version_checks
 from operator_eval.agent._loader import build_graph, load_graph_target
 from operator_eval.contracts._spec import TaskSpec
+from operator_eval.contracts._store import AgentRecord
 from operator_eval.contracts._vocabulary import StopReason
 from operator_eval.tools import operator_tools
 
@@ -188,7 +188,7 @@ def operator_agent(
         # and its observations stay out of the evidence the agent is scored on.
         review_tools = [
             t
-            for t in operator_tools(socket, log_key=_keys.REVIEW_TOOL_LOG)
+            for t in operator_tools(socket, log="review_tool_log")
             if t.name in REVIEW_TOOLS
         ]
         health = RuntimeHealth()
@@ -215,8 +215,9 @@ def operator_agent(
                 stop = "limit"
             raise
         finally:
-            state.store.set(_keys.AGENT_STOP, stop)
-            state.store.set(_keys.RUNTIME_HEALTH, health.summary(stop == "runtime_error"))
+            agent = AgentRecord(store=state.store)
+            agent.agent_stop = stop
+            agent.runtime_health = health.summary(stop == "runtime_error")
             if bridge is not None:
                 state.messages = bridge.state.messages
                 if bridge.state.output is not None:
@@ -265,7 +266,7 @@ async def _run_with_resumes(
                 graph_input = None
                 config = {**config, "recursion_limit": left}
                 continue
-            state.store.set(_keys.RUNTIME_ERROR, f"{type(ex).__name__}: {ex}")
+            AgentRecord(store=state.store).runtime_error = f"{type(ex).__name__}: {ex}"
             return "runtime_error", None
 
 

@@ -37,9 +37,9 @@ from inspect_ai.model import (
 )
 from inspect_ai.solver._task_state import sample_state
 from inspect_ai.tool import ToolChoice, ToolInfo
-from inspect_ai.util import store
+from inspect_ai.util import store_as
 
-from operator_eval import _keys
+from operator_eval.contracts._store import FaultRecord
 
 FAULT_KINDS = ("reset", "error", "timeout", "malformed")
 INJECTED_ATTR = "injected_fault"
@@ -147,12 +147,13 @@ class FaultyModelAPI(ModelAPI):
     ) -> ModelOutput:
         """Fail this call as scheduled, or pass it to the inner model."""
         self._calls += 1
-        record: dict[str, Any] = store().get(_keys.INJECTED_FAULTS, {"calls": 0, "faults": {}})
+        faults = store_as(FaultRecord)
+        record = faults.injected_faults or {"calls": 0, "faults": {}}
         record = {"calls": record["calls"] + 1, "faults": dict(record["faults"])}
         kind = self._draw(record["calls"])
         if kind is not None:
             record["faults"][kind] = record["faults"].get(kind, 0) + 1
-        store().set(_keys.INJECTED_FAULTS, record)
+        faults.injected_faults = record
         if kind == "timeout":
             await asyncio.sleep(self._timeout_delay)
         if kind is not None:

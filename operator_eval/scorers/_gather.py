@@ -16,9 +16,10 @@ from inspect_ai.log import transcript
 from inspect_ai.solver import TaskState
 from inspect_ai.util import sandbox
 
-from operator_eval import _keys, probe
+from operator_eval import probe
 from operator_eval.contracts._labels import FailureLabel
 from operator_eval.contracts._spec import TaskSpec
+from operator_eval.contracts._store import AgentRecord, WorldRecord
 from operator_eval.probe import ProbeError, tree_digests
 from operator_eval.probe._tape import taped
 from operator_eval.scorers._control import LOADED_ROUTE, forged_reasons
@@ -62,10 +63,10 @@ def tool_log(state: TaskState) -> list[ToolRecord]:
     with Inspect's own record of the sample: its ToolEvents (tools Inspect executes) and
     the tool results that reached the model (bridged LangGraph/LangChain agents).
     """
-    # `store.get(key, default)` would save the default: a foreign sample keeps no empty log.
-    harness_dicts: list[dict[str, object]] = state.store.get(_keys.TOOL_LOG) or []
-    harness = [ToolRecord.model_validate(r) for r in harness_dicts]
-    own_tools_logged = bool(harness) or bool(state.store.get(_keys.REVIEW_TOOL_LOG))
+    # Read, not bound: binding would save the defaults, and a foreign sample keeps no empty log.
+    agent = AgentRecord.read(state.store)
+    harness = [ToolRecord.model_validate(r) for r in agent.tool_log]
+    own_tools_logged = bool(harness) or bool(agent.review_tool_log)
     others = records_from_events(transcript().events) + records_from_messages(state.messages)
     return merge_records(harness, others, own_tools_logged=own_tools_logged)
 
@@ -219,7 +220,7 @@ async def control_facts(spec: TaskSpec | None, state: TaskState | None) -> Contr
     service = spec.service if spec else None
     if service is None or service.control_socket is None or state is None:
         return None
-    pid = state.store.get(_keys.CONTROL_PID)
+    pid = WorldRecord.read(state.store).control_pid
     if not pid:
         return ControlFacts(reachable=False, reason="the world's control plane was never started")
     answer = await control_request(service, int(pid), {"op": "audit"})

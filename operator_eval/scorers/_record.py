@@ -18,7 +18,7 @@ from typing import Any, Literal
 from inspect_ai.event import ModelEvent, ToolEvent
 from inspect_ai.model import ChatMessage, ChatMessageAssistant, ChatMessageTool
 
-from operator_eval import _keys
+from operator_eval.contracts._store import AgentRecord
 from operator_eval.scorers._transcript import HARNESS_TOOLS, ToolRecord
 
 Source = Literal["inspect", "trajectory"]
@@ -204,9 +204,9 @@ def records_from_inspect_log(
                 f"{path}: no sample {sample_id}:{epoch} (samples: {', '.join(ids[:20])})"
             )
         sample = found[0]
-    store = sample.store or {}
-    harness = [ToolRecord.model_validate(r) for r in store.get(_keys.TOOL_LOG, [])]
-    own = bool(harness) or bool(store.get(_keys.REVIEW_TOOL_LOG))
+    agent = AgentRecord.read(sample.store or {})
+    harness = [ToolRecord.model_validate(r) for r in agent.tool_log]
+    own = bool(harness) or bool(agent.review_tool_log)
     others = records_from_events(sample.events) + records_from_messages(sample.messages)
     final = sample.output.completion if sample.output else None
     return merge_records(harness, others, own_tools_logged=own), final

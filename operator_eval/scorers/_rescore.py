@@ -1,7 +1,7 @@
 """Score from the live world, or re-score a finished log from what the world answered then.
 
 Live scoring records every answer the world gives the scorers in the sample's store
-(`_keys.WORLD_TAPE`, saved in the log). `inspect score` has no sandbox: the same
+(`TapeRecord.world_tape`, saved in the log). `inspect score` has no sandbox: the same
 scorers then ask the recording, so a newer scorer re-derives every check from the
 facts as gathered when the sample ended.
 """
@@ -17,7 +17,7 @@ from inspect_ai.scorer import Score, Scorer, Target
 from inspect_ai.solver import TaskState
 from inspect_ai.util import sandbox
 
-from operator_eval import _keys
+from operator_eval.contracts._store import TapeRecord
 from operator_eval.probe._tape import NotRecordedError, WorldTape, using_tape
 
 
@@ -42,12 +42,12 @@ async def world_of(state: TaskState) -> AsyncIterator[WorldTape]:
         RescoreError: when re-scoring asks something the live scoring did not record,
             or the sample has neither a sandbox nor a recording.
     """
-    recorded: dict[str, dict[str, object]] | None = state.store.get(_keys.WORLD_TAPE)
+    recorded = TapeRecord.read(state.store).world_tape
     if sandbox_available():
         tape = WorldTape("record", dict(recorded or {}))
         with using_tape(tape):
             yield tape
-        state.store.set(_keys.WORLD_TAPE, tape.entries)
+        TapeRecord(store=state.store).world_tape = tape.entries
         return
     tape = WorldTape("replay", dict(recorded or {}))
     try:

@@ -23,9 +23,9 @@ from inspect_ai.scorer import (
 )
 from inspect_ai.solver import TaskState
 
-from operator_eval import _keys
 from operator_eval.contracts._labels import FailureLabel
 from operator_eval.contracts._spec import TaskSpec
+from operator_eval.contracts._store import AgentRecord, FaultRecord, ProtectedRecord, WorldRecord
 from operator_eval.contracts._vocabulary import MAX_POINTS, OUT_OF_BUDGET
 from operator_eval.scorers._document import parse_output, score_document
 from operator_eval.scorers._expect import Expectation, expectation_checks
@@ -179,7 +179,7 @@ def _model_shown(state: TaskState) -> str:
 
 
 def _protected_check(state: TaskState, wanted: list[str], after: dict[str, str]) -> Check:
-    before = state.store.get(_keys.PROTECTED_BEFORE)
+    before = ProtectedRecord.read(state.store).protected_before
     if before is None:
         raise ValueError(
             "no protected-path snapshot in the store: add world_setup() or "
@@ -320,12 +320,12 @@ async def _score_document(
         found=found,
         checksum_text=await read_text(contract.checksum_path),
         texts=await document_texts(cited_paths(output) if output else []),
-        workspace_before=state.store.get(_keys.WORKSPACE_BEFORE, {}),
+        workspace_before=WorldRecord.read(state.store).workspace_before or {},
         workspace_after=await protected_digests(["."]),
-        protected_before=state.store.get(_keys.PROTECTED_BEFORE, {}),
+        protected_before=ProtectedRecord.read(state.store).protected_before or {},
         protected_after=await protected_digests(spec.protected),
         claimed=claimed,
-        runtime_error=state.store.get(_keys.RUNTIME_ERROR),
+        runtime_error=AgentRecord.read(state.store).runtime_error,
         parsed=parsed,
         summary_text=await read_text(contract.summary_path) if contract.summary_path else None,
     )
@@ -356,6 +356,7 @@ def operator_score() -> Scorer:
         if spec is None:
             raise ValueError("operator_score() needs an operator-eval sample (TaskSpec metadata)")
         claimed = read_claimed_status(state.output.completion if state.output else "")
+        agent = AgentRecord.read(state.store)
         verdicts: list[EvidenceVerdict] = []
         if spec.expected.output is not None:
             result = await _score_document(state, spec, claimed)
@@ -368,13 +369,13 @@ def operator_score() -> Scorer:
                 facts=facts,
                 parsed=parsed,
                 verdicts=verdicts,
-                protected_before=state.store.get(_keys.PROTECTED_BEFORE, {}),
+                protected_before=ProtectedRecord.read(state.store).protected_before or {},
                 protected_after=await protected_digests(spec.protected),
                 claimed=claimed,
                 log=log,
-                runtime_error=state.store.get(_keys.RUNTIME_ERROR),
+                runtime_error=agent.runtime_error,
             )
-        stop = state.store.get(_keys.AGENT_STOP)
+        stop = agent.agent_stop
         labels = [str(label) for label in result.labels]
         if stop in OUT_OF_BUDGET:
             labels.append(str(FailureLabel.STEP_BUDGET_EXHAUSTED))
@@ -391,7 +392,7 @@ def operator_score() -> Scorer:
                 result,
                 labels=labels,
                 context=context,
-                runtime_error=state.store.get(_keys.RUNTIME_ERROR),
+                runtime_error=agent.runtime_error,
             ),
             metadata={
                 "checks": [c.model_dump(mode="json") for c in result.checks],
@@ -400,9 +401,9 @@ def operator_score() -> Scorer:
                 "verdicts": [v.model_dump(mode="json") for v in verdicts],
                 "stop": stop,
                 "runtime": {
-                    **state.store.get(_keys.RUNTIME_HEALTH, {}),
-                    "injected": state.store.get(_keys.INJECTED_FAULTS),
-                    "error": state.store.get(_keys.RUNTIME_ERROR),
+                    **(agent.runtime_health or {}),
+                    "injected": FaultRecord.read(state.store).injected_faults,
+                    "error": agent.runtime_error,
                 },
             },
         )

@@ -15,10 +15,10 @@ from uuid import uuid4
 from inspect_ai.event import ToolEvent
 from inspect_ai.log import transcript
 from inspect_ai.tool import ToolCallError
-from inspect_ai.util import span, store
+from inspect_ai.util import span, store_as
 from pydantic import JsonValue
 
-from operator_eval import _keys
+from operator_eval.contracts._store import AgentRecord, ToolLogName
 from operator_eval.scorers._transcript import ToolRecord
 
 
@@ -36,7 +36,7 @@ async def run_recorded(
     body: ToolBody,
     fault: str | None = None,
     *,
-    log_key: str = _keys.TOOL_LOG,
+    log: ToolLogName = "tool_log",
 ) -> str:
     """Run `body`; whatever happens, record the call and give the agent a text result.
 
@@ -48,7 +48,7 @@ async def run_recorded(
         args: The call's arguments, as recorded.
         body: The tool's work.
         fault: The injected fault this call suffers (recorded with it), if any.
-        log_key: The store key of the log the call goes to (the agent's tool log,
+        log: The AgentRecord log the call goes to (the agent's tool log,
             which the scorers read as evidence, unless told otherwise).
     """
     started = time.monotonic()
@@ -63,11 +63,12 @@ async def run_recorded(
         output, ok = f"error: {tool} timed out", False
     except (OSError, RuntimeError, ValueError) as ex:
         output, ok = f"error: {ex.__class__.__name__}: {ex}", False
-    log: list[dict[str, Any]] = store().get(log_key, [])
+    agent = store_as(AgentRecord)
+    entries = getattr(agent, log)
     record = ToolRecord(
-        tool=tool, args=dict(args), output=output, ok=ok, seq=len(log), fault=fault, **extra
+        tool=tool, args=dict(args), output=output, ok=ok, seq=len(entries), fault=fault, **extra
     )
-    store().set(log_key, [*log, record.model_dump(mode="json")])
+    setattr(agent, log, [*entries, record.model_dump(mode="json")])
     event = ToolEvent(
         id=uuid4().hex,
         function=tool,

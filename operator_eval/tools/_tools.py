@@ -13,8 +13,9 @@ from inspect_ai.util import sandbox, store
 from langchain_core.tools import BaseTool, tool
 from pydantic import JsonValue
 
-from operator_eval import _keys, probe
+from operator_eval import probe
 from operator_eval.contracts._spec import ToolFault
+from operator_eval.contracts._store import ToolLogName, WorldRecord
 from operator_eval.probe import WORLD_ENV
 from operator_eval.scorers._doc_text import document_text, is_document
 from operator_eval.tools._faults import FaultPlan, run_command_faulted, run_text_faulted
@@ -77,7 +78,7 @@ async def run_command(command: str, timeout: int) -> tuple[str, dict[str, Any]]:
     result = await sandbox().exec(
         command_argv(command, limit),
         timeout=limit + 10,
-        env={WORLD_ENV: store().get(_keys.WORLD_TOKEN, "")},
+        env={WORLD_ENV: WorldRecord.read(store()).world_token or ""},
     )
     if result.returncode == 124:
         head = f"timed out after {limit}s (process killed); partial output:"
@@ -107,7 +108,7 @@ def operator_tools(
     socket: str | None,
     faults: Sequence[ToolFault] = (),
     *,
-    log_key: str = _keys.TOOL_LOG,
+    log: ToolLogName = "tool_log",
 ) -> list[BaseTool]:
     """Build the operator tools for one sample.
 
@@ -115,9 +116,9 @@ def operator_tools(
         socket: Workspace-relative unix socket of the world's HTTP service, if any.
         faults: Scheduled tool misbehaviours (tool_failure worlds); each faulted
             call is marked in the tool log and the transcript.
-        log_key: Store key of the log the calls go to. The default is the agent's tool
-            log, the evidence of record; a reviewer's tools log elsewhere, so that what
-            only the reviewer observed never counts as the agent's evidence.
+        log: The AgentRecord log the calls go to. The default is the agent's tool log,
+            the evidence of record; a reviewer's tools log to `review_tool_log`, so that
+            what only the reviewer observed never counts as the agent's evidence.
 
     Returns:
         read_file, write_file, list_files, shell, deploy, http_get.
@@ -127,7 +128,7 @@ def operator_tools(
     async def record(
         tool: str, args: dict[str, Any], body: ToolBody, fault: str | None = None
     ) -> str:
-        return await run_recorded(tool, args, body, fault, log_key=log_key)
+        return await run_recorded(tool, args, body, fault, log=log)
 
     @_tool
     async def read_file(path: str) -> str:

@@ -9,8 +9,9 @@ from uuid import uuid4
 from inspect_ai.solver import Generate, Solver, TaskState, solver
 from inspect_ai.util import sandbox
 
-from operator_eval import _keys, probe
+from operator_eval import probe
 from operator_eval.contracts._spec import TaskSpec
+from operator_eval.contracts._store import ProtectedRecord, WorldRecord
 from operator_eval.probe import WORLD_ENV, tree_digests
 from operator_eval.world._control import ControlPlaneError, start_control_plane, take_baseline
 
@@ -75,15 +76,14 @@ def world_setup() -> Solver:
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
         spec = TaskSpec.model_validate(state.metadata)
+        world = WorldRecord(store=state.store)
         token = uuid4().hex
-        state.store.set(_keys.WORLD_TOKEN, token)
-        workspace, control_pid = await build_world(spec, token)
-        state.store.set(_keys.WORKSPACE, workspace)
-        if control_pid is not None:
-            state.store.set(_keys.CONTROL_PID, control_pid)
-        state.store.set(_keys.PROTECTED_BEFORE, await tree_digests(spec.protected))
+        # Kept before the world starts: cleanup must find what a failed setup started.
+        world.world_token = token
+        world.workspace, world.control_pid = await build_world(spec, token)
+        ProtectedRecord(store=state.store).protected_before = await tree_digests(spec.protected)
         if spec.expected.output is not None:
-            state.store.set(_keys.WORKSPACE_BEFORE, await tree_digests(["."]))
+            world.workspace_before = await tree_digests(["."])
         return state
 
     return solve
@@ -100,7 +100,7 @@ def snapshot_protected(paths: list[str]) -> Solver:
     """
 
     async def solve(state: TaskState, generate: Generate) -> TaskState:
-        state.store.set(_keys.PROTECTED_BEFORE, await tree_digests(paths))
+        ProtectedRecord(store=state.store).protected_before = await tree_digests(paths)
         return state
 
     return solve
@@ -113,10 +113,10 @@ async def world_cleanup(state: TaskState) -> None:
     token in their environment; the service is also matched by its command line
     in case an agent started it with a cleared environment.
     """
-    token = state.store.get(_keys.WORLD_TOKEN)
+    world = WorldRecord.read(state.store)
+    token, workspace = world.world_token, world.workspace
     if not token:
         return
-    workspace = state.store.get(_keys.WORKSPACE)
     spec = TaskSpec.model_validate(state.metadata)
     marker = f"{workspace}/{spec.service.process_marker}" if workspace and spec.service else ""
     await probe.reap(token, marker)
