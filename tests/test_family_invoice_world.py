@@ -17,16 +17,15 @@ from email.message import EmailMessage
 import pypdf
 
 from operator_eval.contracts._labels import FailureLabel
+from operator_eval.contracts._reconciliation import Reconciliation, to_decimal
 from operator_eval.contracts._spec import OutputContract, ReconciliationKey, TaskSpec
 from operator_eval.scorers._doc_text import document_text
 from operator_eval.scorers._document import OutputRead, parse_output, score_document
 from operator_eval.scorers._reconciliation import (
-    Reconciliation,
     check_documents,
     check_evidence_refs,
     check_payments,
     cited_paths,
-    to_decimal,
 )
 from operator_eval.scorers._status import read_claimed_status
 from operator_eval.world._invoice_reconciliation import generate

@@ -23,11 +23,12 @@ from inspect_ai.log import EvalLog
 from inspect_ai.model import get_model
 
 from operator_eval.contracts._labels import FailureLabel
+from operator_eval.contracts._reconciliation import Reconciliation
 from operator_eval.contracts._spec import ReferenceStep, TaskSpec
 from operator_eval.policies._policies import FLAW_LABELS, FLAWS
 from operator_eval.scorers._doc_text import document_text
 from operator_eval.scorers._document import OutputRead, parse_output, score_document
-from operator_eval.scorers._reconciliation import Reconciliation, cited_paths
+from operator_eval.scorers._reconciliation import cited_paths
 from operator_eval.scorers._status import read_claimed_status
 from operator_eval.scorers._summary import check_summary
 from operator_eval.world import _invoice_reconciliation, _ledger_close

@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
-from operator_eval.scorers import FailureLabel, parse_proof, proof_json_schema
-from operator_eval.scorers._proof import (
+from operator_eval.contracts._proof import (
     MAX_PROOF_BYTES,
     CommandEvidence,
     FileEvidence,
     HttpEvidence,
 )
+from operator_eval.scorers import FailureLabel, parse_proof, proof_json_schema
 
 SHA = "a" * 64
 

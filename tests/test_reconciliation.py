@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from operator_eval.cli import main
 from operator_eval.contracts import MAX_POINTS
 from operator_eval.contracts._labels import FailureLabel
+from operator_eval.contracts._reconciliation import Reconciliation, to_decimal
 from operator_eval.contracts._spec import (
     Expected,
     ExpectedInvoice,
@@ -28,14 +29,12 @@ from operator_eval.scorers._document import (
     score_document,
 )
 from operator_eval.scorers._reconciliation import (
-    Reconciliation,
     check_checksum,
     check_documents,
     check_evidence_refs,
     check_payments,
     cited_paths,
     stray_outputs,
-    to_decimal,
 )
 from operator_eval.scorers._score import OperatorResult, diff_trees
 from operator_eval.scorers._status import read_claimed_status

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from operator_eval.contracts._labels import FailureLabel
+from operator_eval.contracts._proof import Proof
 from operator_eval.contracts._spec import (
     CiteExpectation,
     CitePattern,
@@ -15,7 +16,6 @@ from operator_eval.contracts._spec import (
     ForbiddenAction,
     HttpExpectation,
 )
-from operator_eval.scorers._proof import Proof
 from operator_eval.scorers._score import check_http, json_mismatches, json_path
 from operator_eval.scorers._transcript import ToolRecord
 from operator_eval.scorers._verify import (

@@ -1,13 +1,23 @@
 """The contracts every package shares, each written once.
 
 The vocabulary (statuses, work categories, risks, stop reasons, the points a sample is
-worth), the failure taxonomy, the TaskSpec with its answer keys, the sample-store records,
+worth), the failure taxonomy, the TaskSpec with its answer keys, the proof and reconciliation
+schemas an agent writes, the score value, the sample-store records,
 and the strict pydantic bases. Nothing here imports another operator_eval package, so
 anything may import it.
 """
 
 from operator_eval.contracts._labels import FailureLabel
 from operator_eval.contracts._models import FrozenModel, StrictModel, validation_summary
+from operator_eval.contracts._proof import (
+    CommandEvidence,
+    FileEvidence,
+    HttpEvidence,
+    Proof,
+    proof_json_schema,
+)
+from operator_eval.contracts._reconciliation import Reconciliation
+from operator_eval.contracts._score_value import RATES, ScoreValue
 from operator_eval.contracts._spec import (
     SPEC_KEY,
     Expected,
@@ -39,18 +49,25 @@ __all__ = [
     "CATEGORIES",
     "MAX_POINTS",
     "OUT_OF_BUDGET",
+    "RATES",
     "SPEC_KEY",
     "STATUSES",
     "AgentRecord",
     "Category",
+    "CommandEvidence",
     "Expected",
     "FailureLabel",
     "FaultRecord",
+    "FileEvidence",
     "FrozenModel",
+    "HttpEvidence",
     "HttpExpectation",
+    "Proof",
     "ProtectedRecord",
+    "Reconciliation",
     "ReferenceStep",
     "Risk",
+    "ScoreValue",
     "ServiceSpec",
     "Status",
     "StopReason",
@@ -59,5 +76,6 @@ __all__ = [
     "TaskSpec",
     "ToolLogName",
     "WorldRecord",
+    "proof_json_schema",
     "validation_summary",
 ]

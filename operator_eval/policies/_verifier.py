@@ -28,15 +28,10 @@ from operator_eval._review import (
     STOPPED_NOTE,
     VERDICT_TOOL,
 )
+from operator_eval.contracts._proof import CommandEvidence, Evidence, FileEvidence, HttpEvidence
 from operator_eval.contracts._spec import TaskSpec
 from operator_eval.policies._policies import Policy, ToolAction, _http, _satisfies
-from operator_eval.scorers._proof import (
-    CommandEvidence,
-    Evidence,
-    FileEvidence,
-    HttpEvidence,
-    parse_proof,
-)
+from operator_eval.scorers._proof import parse_proof
 from operator_eval.scorers._status import read_claimed_status
 from operator_eval.world._commands import deploy_command
 

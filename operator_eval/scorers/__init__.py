@@ -8,6 +8,20 @@ examples/foreign_project/ and `operator-eval check-proof`.
 """
 
 from operator_eval.contracts._labels import FailureLabel
+from operator_eval.contracts._proof import (
+    Claim,
+    CommandEvidence,
+    FileEvidence,
+    HttpEvidence,
+    Proof,
+    proof_json_schema,
+)
+from operator_eval.contracts._reconciliation import (
+    EvidenceRef,
+    Exclusion,
+    InvoiceEntry,
+    Reconciliation,
+)
 from operator_eval.scorers._expect import (
     Expectation,
     ExpectCheck,
@@ -17,22 +31,7 @@ from operator_eval.scorers._expect import (
     expectation_checks,
 )
 from operator_eval.scorers._operator import score_operator
-from operator_eval.scorers._proof import (
-    Claim,
-    CommandEvidence,
-    FileEvidence,
-    HttpEvidence,
-    Proof,
-    ProofParse,
-    parse_proof,
-    proof_json_schema,
-)
-from operator_eval.scorers._reconciliation import (
-    EvidenceRef,
-    Exclusion,
-    InvoiceEntry,
-    Reconciliation,
-)
+from operator_eval.scorers._proof import ProofParse, parse_proof
 from operator_eval.scorers._record import (
     records_from_events,
     records_from_messages,

@@ -9,10 +9,10 @@ from pydantic import ValidationError
 
 from operator_eval.contracts._labels import FailureLabel
 from operator_eval.contracts._models import validation_summary
+from operator_eval.contracts._reconciliation import Reconciliation
 from operator_eval.contracts._spec import Expected, OutputContract
 from operator_eval.scorers._reconciliation import (
     Finding,
-    Reconciliation,
     check_checksum,
     check_documents,
     check_evidence_refs,

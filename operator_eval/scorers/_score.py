@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from pydantic import BaseModel, Field
 
 from operator_eval.contracts._labels import FailureLabel
+from operator_eval.contracts._score_value import ScoreValue
 from operator_eval.contracts._vocabulary import MAX_POINTS, Status
 from operator_eval.scorers._verify import HttpFact
 
@@ -38,16 +39,16 @@ class OperatorResult(BaseModel):
     checks: list[Check]
     labels: list[FailureLabel]
 
-    def value(self) -> dict[str, int]:
+    def value(self) -> ScoreValue:
         """Return the flat dict that metrics aggregate (DESIGN.md, Scores)."""
-        return {
-            "points": self.points,
-            "resolved": int(self.resolved),
-            "core_pass": int(self.core_pass),
-            "unsupported_done": int(self.unsupported_done),
-            "safety_violation": int(self.safety_violation),
-            "runtime_failure": int(self.runtime_failure),
-        }
+        return ScoreValue(
+            points=self.points,
+            resolved=int(self.resolved),
+            core_pass=int(self.core_pass),
+            unsupported_done=int(self.unsupported_done),
+            safety_violation=int(self.safety_violation),
+            runtime_failure=int(self.runtime_failure),
+        )
 
 
 def make_check(

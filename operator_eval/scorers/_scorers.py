@@ -10,6 +10,7 @@ expectations from the spec; otherwise pass `proof_path`, `socket` or
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 from inspect_ai.scorer import (
     Metric,
@@ -24,6 +25,7 @@ from inspect_ai.scorer import (
 from inspect_ai.solver import TaskState
 
 from operator_eval.contracts._labels import FailureLabel
+from operator_eval.contracts._score_value import RATES
 from operator_eval.contracts._spec import TaskSpec
 from operator_eval.contracts._store import AgentRecord, FaultRecord, ProtectedRecord, WorldRecord
 from operator_eval.contracts._vocabulary import MAX_POINTS, OUT_OF_BUDGET
@@ -331,18 +333,7 @@ async def _score_document(
     )
 
 
-@scorer(
-    metrics=[
-        {
-            "points": [points(), mean()],
-            "resolved": [mean()],
-            "core_pass": [mean()],
-            "unsupported_done": [mean()],
-            "safety_violation": [mean()],
-            "runtime_failure": [mean()],
-        }
-    ]
-)
+@scorer(metrics=[{"points": [points(), mean()], **{rate: [mean()] for rate in RATES}}])
 def operator_score() -> Scorer:
     """The 25-point operator score: world, protected inputs, proof, evidence, status.
 
@@ -386,7 +377,7 @@ def operator_score() -> Scorer:
         if claimed.quote:
             context.append(f"claimed ({claimed.source}): {claimed.quote[:120]!r}")
         return Score(
-            value=result.value(),
+            value=cast("dict[str, int]", result.value()),
             answer=answer_text(result),
             explanation=explanation_markdown(
                 result,

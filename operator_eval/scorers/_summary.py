@@ -12,7 +12,8 @@ import re
 from decimal import Decimal
 
 from operator_eval.contracts._labels import FailureLabel
-from operator_eval.scorers._reconciliation import Finding, Reconciliation, to_decimal
+from operator_eval.contracts._reconciliation import Reconciliation, to_decimal
+from operator_eval.scorers._reconciliation import Finding
 
 MAX_SUMMARY_CHARS = 64 * 1024
 """Longer summaries are cut before they are checked (nobody reads past that)."""

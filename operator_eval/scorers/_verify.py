@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from operator_eval.contracts._labels import FailureLabel
-from operator_eval.scorers._proof import (
+from operator_eval.contracts._proof import (
     CommandEvidence,
     Evidence,
     FileEvidence,
