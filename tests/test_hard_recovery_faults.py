@@ -24,7 +24,7 @@ from operator_eval import _keys
 from operator_eval.contracts import TaskSpec
 from operator_eval.contracts._labels import FailureLabel
 from operator_eval.contracts._spec import HttpExpectation, ReferenceStep
-from operator_eval.policies._policies import FLAW_LABELS, FLAWS, flaw_applies
+from operator_eval.policies._flaws import FLAW_LABELS, FLAWS, flaw_applies
 from operator_eval.scorers import (
     FileFact,
     HttpFact,
