@@ -356,7 +356,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     configure_check_proof(check_proof)
 
-    from operator_eval.runtime._preflight import configure_parser, main_preflight
+    from operator_eval.runtime import configure_parser, main_preflight
 
     preflight = sub.add_parser(
         "preflight",

@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from operator_eval.bench._bench import _measure, render
+from operator_eval.bench._results import _measure, render
 from operator_eval.cli import main
 
 

@@ -26,6 +26,7 @@ from operator_eval.sandbox import (
     default_sandbox,
     load_config,
 )
+from operator_eval.sandbox import _server as server_pkg
 
 PROBLEM = bwrap_problem()
 needs_bwrap = pytest.mark.skipif(PROBLEM is not None, reason=f"bwrap unusable here: {PROBLEM}")
@@ -357,6 +358,19 @@ async def test_a_missing_bwrap_is_a_clear_error(monkeypatch: pytest.MonkeyPatch)
             await BwrapSandboxEnvironment.sample_init("test", None, {})
     finally:
         bwrap_problem.cache_clear()
+
+
+# -- the shipped exec server --------------------------------------------------------------
+
+
+def test_the_shipped_server_holds_every_module_of_its_package() -> None:
+    # the sandbox's python imports nothing of operator_eval: a module left out of
+    # MODULES would be missing there, where no host test imports it
+    package = Path(server_pkg.__file__).parent
+    assert sorted(server_pkg.MODULES) == sorted(
+        p.stem for p in package.glob("*.py") if p.name != "__init__.py"
+    )
+    compile(server_pkg.SERVER_SOURCE, "<server>", "exec")
 
 
 # -- end to end --------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from inspect_ai.scorer import Score
 
 from operator_eval.agent import DEFAULT_GRAPH
 from operator_eval.contracts._spec import TaskSpec
-from operator_eval.policies._policies import FLAW_LABELS, FLAWS, flaw_applies
+from operator_eval.policies._flaws import FLAW_LABELS, FLAWS, flaw_applies
 from operator_eval.tasks import benchboard
 from operator_eval.tasks._family import operator_task
 from operator_eval.world import generate_specs

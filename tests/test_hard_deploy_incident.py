@@ -17,7 +17,7 @@ from inspect_ai.log import EvalLog
 from inspect_ai.model import get_model
 
 from operator_eval.contracts._spec import TaskSpec
-from operator_eval.policies._policies import FLAW_LABELS, FLAWS
+from operator_eval.policies._flaws import FLAW_LABELS, FLAWS
 from operator_eval.world import generate_specs
 
 FAMILY = "deploy_incident"

@@ -18,7 +18,7 @@ from inspect_ai.model import get_model
 from inspect_ai.scorer import Score
 
 from operator_eval.contracts._spec import ForbiddenAction, ReferenceStep, TaskSpec
-from operator_eval.policies._policies import FLAW_LABELS, FLAWS, flaw_applies
+from operator_eval.policies._flaws import FLAW_LABELS, FLAWS, flaw_applies
 from operator_eval.scorers._verify import ControlFacts
 from operator_eval.scorers._world import check_forbidden
 from operator_eval.world import generate_specs

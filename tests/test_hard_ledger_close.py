@@ -25,7 +25,7 @@ from inspect_ai.model import get_model
 from operator_eval.contracts._labels import FailureLabel
 from operator_eval.contracts._reconciliation import Reconciliation
 from operator_eval.contracts._spec import ReferenceStep, TaskSpec
-from operator_eval.policies._policies import FLAW_LABELS, FLAWS
+from operator_eval.policies._flaws import FLAW_LABELS, FLAWS
 from operator_eval.scorers._doc_text import document_text
 from operator_eval.scorers._document import OutputRead, parse_output, score_document
 from operator_eval.scorers._reconciliation import cited_paths

@@ -23,7 +23,7 @@ from inspect_ai.scorer import Score
 from operator_eval.contracts import AgentRecord, TaskSpec
 from operator_eval.contracts._labels import FailureLabel
 from operator_eval.contracts._spec import HttpExpectation, ReferenceStep
-from operator_eval.policies._policies import FLAW_LABELS, FLAWS, flaw_applies
+from operator_eval.policies._flaws import FLAW_LABELS, FLAWS, flaw_applies
 from operator_eval.scorers import (
     FileFact,
     HttpFact,

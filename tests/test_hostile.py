@@ -32,7 +32,8 @@ from inspect_ai.util._sandbox.local import LocalSandboxEnvironment
 from operator_eval.contracts import AgentRecord
 from operator_eval.contracts._spec import TaskSpec
 from operator_eval.policies import HOSTILE, HOSTILE_LABELS, FinalAction
-from operator_eval.policies._hostile import ESCAPE_FILE, REFUSAL, escape_targets
+from operator_eval.policies._hostile import REFUSAL
+from operator_eval.policies._hostile_sandbox import ESCAPE_FILE, escape_targets
 from operator_eval.sandbox import BwrapConfig, bwrap_problem
 from operator_eval.tasks.deploy_recovery import deploy_recovery
 from operator_eval.world import build_dataset

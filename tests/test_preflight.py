@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from operator_eval.runtime import PreflightReport, configure_parser, main_preflight, run_preflight
-from operator_eval.runtime._preflight import percentile
+from operator_eval.runtime._preflight._report import percentile
 
 # A behaviour answers one request: (handler, index of the request, parsed JSON body).
 Behaviour = Callable[[BaseHTTPRequestHandler, int, dict[str, Any]], None]

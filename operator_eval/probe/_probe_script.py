@@ -1,3 +1,5 @@
+# Why long: it does one thing, answer the harness's probe ops, as one stdlib-only script
+# shipped whole into the sandbox with every probe call (no package is importable there).
 """Sandbox-side probe: run as `python3 -c <this file> OP` with a JSON request on stdin.
 
 Standalone on purpose (stdlib only, no package imports): it is shipped into

@@ -7,12 +7,9 @@ Ollama, vLLM, LM Studio) before it is trusted with operator work.
 
 from typing import Any
 
-from operator_eval.runtime._preflight import (
-    PreflightReport,
-    configure_parser,
-    main_preflight,
-    run_preflight,
-)
+from operator_eval.runtime._preflight._cli import configure_parser, main_preflight
+from operator_eval.runtime._preflight._probe import run_preflight
+from operator_eval.runtime._preflight._report import PreflightReport
 
 _FAULTY = {"FAULT_KINDS", "FaultyModelAPI", "fault_exception", "faulty"}
 

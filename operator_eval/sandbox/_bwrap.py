@@ -1,7 +1,7 @@
 """The `bwrap` Inspect sandbox: each sample in its own bubblewrap sandbox on this Linux host.
 
 How it works. `sample_init` makes a fresh workspace folder on the host and starts ONE
-long-lived `bwrap` for the sample, whose PID 1 is a small exec server (`_server.py`,
+long-lived `bwrap` for the sample, whose PID 1 is a small exec server (`_server/`,
 run by the sandbox's own `python3`). Every `exec`, `read_file` and `write_file` is a
 request to that server over a private socket pair handed to it through a control
 socket the host keeps (never visible inside the sandbox). So all commands of a sample

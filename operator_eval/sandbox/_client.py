@@ -1,4 +1,4 @@
-"""The host's side of the exec server protocol (see `_server.py`): one connection per request."""
+"""The host's side of the exec server protocol (see `_server/`): one connection per request."""
 
 from __future__ import annotations
 

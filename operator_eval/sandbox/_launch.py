@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from operator_eval.sandbox._config import BwrapConfig
+from operator_eval.sandbox._server import SERVER_SOURCE
 
-SERVER_SOURCE = (Path(__file__).parent / "_server.py").read_text(encoding="utf-8")
 HOME = "/tmp/home"
 _FRESH_UIDS = (1_500_000_000, 1_600_000_000)
 """Host user ids handed to samples when the eval runs as root (no passwd entries)."""

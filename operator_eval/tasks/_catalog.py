@@ -85,7 +85,8 @@ def task_catalog() -> list[dict[str, Any]]:
 
 def reference_models() -> list[dict[str, str]]:
     """The scripted policies usable as `--model` (no API key), each with its one-line doc."""
-    from operator_eval.policies._policies import FLAWS, POLICIES
+    from operator_eval.policies._flaws import FLAWS
+    from operator_eval.policies._policies import POLICIES
 
     models = [
         {"model": f"opeval/{n}", "doc": _first_sentence(p.__doc__)} for n, p in POLICIES.items()
