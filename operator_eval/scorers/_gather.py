@@ -21,10 +21,10 @@ from operator_eval.contracts._labels import FailureLabel
 from operator_eval.contracts._proof import MAX_PROOF_BYTES
 from operator_eval.contracts._spec import TaskSpec
 from operator_eval.contracts._store import AgentRecord, WorldRecord
+from operator_eval.documents import document_text
 from operator_eval.probe import ProbeError, tree_digests
 from operator_eval.probe._tape import taped
 from operator_eval.scorers._control import LOADED_ROUTE, forged_reasons
-from operator_eval.scorers._doc_text import document_text
 from operator_eval.scorers._document import MAX_OUTPUT_BYTES, OutputRead
 from operator_eval.scorers._expect import (
     Expectation,

@@ -16,8 +16,8 @@ from pydantic import JsonValue
 from operator_eval import probe
 from operator_eval.contracts._spec import ToolFault
 from operator_eval.contracts._store import ToolLogName, WorldRecord
+from operator_eval.documents import document_text, is_document
 from operator_eval.probe import WORLD_ENV
-from operator_eval.scorers._doc_text import document_text, is_document
 from operator_eval.tools._faults import FaultPlan, run_command_faulted, run_text_faulted
 from operator_eval.tools._record import ToolBody, ToolFailure, run_recorded
 from operator_eval.world._commands import deploy_command
