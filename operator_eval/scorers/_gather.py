@@ -17,6 +17,7 @@ from inspect_ai.solver import TaskState
 from inspect_ai.util import sandbox
 
 from operator_eval import probe
+from operator_eval.contracts import ToolRecord
 from operator_eval.contracts._labels import FailureLabel
 from operator_eval.contracts._proof import MAX_PROOF_BYTES
 from operator_eval.contracts._spec import TaskSpec
@@ -35,7 +36,6 @@ from operator_eval.scorers._expect import (
 )
 from operator_eval.scorers._proof import ProofParse, parse_proof
 from operator_eval.scorers._record import merge_records, records_from_events, records_from_messages
-from operator_eval.scorers._transcript import ToolRecord
 from operator_eval.scorers._verify import (
     CommandFact,
     ControlFacts,
