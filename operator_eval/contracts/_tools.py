@@ -40,10 +40,10 @@ HTTP_GET_SPEC: dict[str, Any] = {
     "type": "function",
     "function": {
         "name": HTTP_GET,
-        "description": "GET a route of the live service and return the status and body.",
+        "description": "GET a route of the live service and return status and body.",
         "parameters": {
             "type": "object",
-            "properties": {"route": {"type": "string", "description": "Route path, e.g. /health."}},
+            "properties": {"route": {"type": "string", "description": "e.g. /health"}},
             "required": ["route"],
         },
     },

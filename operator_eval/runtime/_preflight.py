@@ -48,6 +48,9 @@ from typing import Any, Literal
 import httpx
 from pydantic import BaseModel, Field
 
+from operator_eval.contracts import HTTP_GET as TOOL_NAME
+from operator_eval.contracts import HTTP_GET_SPEC as TOOL_SPEC
+
 Verdict = Literal["stable", "unstable", "down"]
 FailureClass = Literal[
     "connection_refused",
@@ -73,19 +76,6 @@ STOP_AFTER_CONNECTION_FAILURES = 3
 
 PLAIN_PROMPT = "Reply with the word ready."
 TOOL_PROMPT = "Use the http_get tool to GET the route /health of the service. Call the tool now."
-TOOL_NAME = "http_get"
-TOOL_SPEC: dict[str, Any] = {
-    "type": "function",
-    "function": {
-        "name": TOOL_NAME,
-        "description": "Send an HTTP GET request to a route of the service and return the reply.",
-        "parameters": {
-            "type": "object",
-            "properties": {"route": {"type": "string", "description": "Route path, e.g. /status."}},
-            "required": ["route"],
-        },
-    },
-}
 PLAIN_MAX_TOKENS = 64
 TOOL_MAX_TOKENS = 256
 
