@@ -46,7 +46,7 @@ from langgraph.graph.message import REMOVE_ALL_MESSAGES, add_messages
 from langgraph.managed import RemainingSteps
 from langgraph.prebuilt import ToolNode
 
-from operator_eval.agent import OPERATOR_PROMPT, default_chat_model
+from operator_eval.agent import OPERATOR_PROMPT, bridged_chat_model, default_chat_model
 from operator_eval.contracts import FINAL_REPORT, REVIEW_TOOLS, VERDICT_TOOL, Status
 from operator_eval.review import DECISIONS, MAX_REVIEW_CALLS, Decision, ReviewRequest
 from operator_eval.tools import default_tools
@@ -109,8 +109,6 @@ def _role_model(
 ) -> BaseChatModel:
     """The explicit model, else the role's bridged model, else the eval's model."""
     from inspect_ai.model import model_roles
-
-    from operator_eval.agent import bridged_chat_model
 
     if explicit is not None:
         return explicit
