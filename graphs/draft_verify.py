@@ -147,7 +147,7 @@ def review_of(messages: Sequence[AnyMessage]) -> ReviewRequest:
         _ticket(messages),
         calls,
         _report(messages),
-        stopped=bool(getattr(messages[-1], "tool_calls", None)),
+        stopped=bool(messages and getattr(messages[-1], "tool_calls", None)),
         review_calls=MAX_REVIEW_CALLS,
     )
 
