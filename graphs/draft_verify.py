@@ -26,11 +26,9 @@ define falls back to `--model`, so the graph also runs as self-review on one mod
 
 from __future__ import annotations
 
-import json
-import os
 import re
 from collections.abc import Sequence
-from typing import Annotated, Any, Literal, TypedDict
+from typing import Annotated, Any, TypedDict
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import (
@@ -48,23 +46,12 @@ from langgraph.graph.message import REMOVE_ALL_MESSAGES, add_messages
 from langgraph.managed import RemainingSteps
 from langgraph.prebuilt import ToolNode
 
-from operator_eval._review import (
-    ACTIONS_HEADING,
-    FINAL_REPORT,
-    OUTPUT_INDENT,
-    REPORT_HEADING,
-    REVIEW_TOOLS,
-    STOPPED_NOTE,
-    TICKET_HEADING,
-    VERDICT_TOOL,
-)
-from operator_eval.contracts import Status
+from operator_eval.agent import OPERATOR_PROMPT, bridged_chat_model, default_chat_model
+from operator_eval.contracts import FINAL_REPORT, REVIEW_TOOLS, VERDICT_TOOL, Status
+from operator_eval.review import DECISIONS, MAX_REVIEW_CALLS, Decision, ReviewRequest
+from operator_eval.tools import default_tools
 
-DRAFTER_PROMPT = """\
-You are a careful operator. You act only through your tools, you verify results
-against the live system before you believe them, and you never claim DONE without
-evidence you observed yourself. When something cannot be done safely, say BLOCKED
-and show why. A verifier reviews your report before it is accepted."""
+DRAFTER_PROMPT = f"{OPERATOR_PROMPT} A verifier reviews your report before it is accepted."
 
 VERIFIER_PROMPT = """\
 You are the verifier of an operator agent's work. You did not do the work; you check it.
@@ -81,26 +68,17 @@ Finish by calling submit_verdict exactly once:
 
 DEFAULT_MAX_ROUNDS = 2
 
-MAX_REVIEW_CALLS = 5
-"""Tool calls the verifier may make in one review before it must decide."""
 REVIEW_RESERVE = 3 + 2 * MAX_REVIEW_CALLS
 """Graph steps kept for the last review (open it, the verifier's calls and turns, decide):
 a drafter still calling tools when only this many remain is stopped and reviewed as it
 stands (and cannot be sent back), so a looping drafter ends with the verifier's verdict
 instead of the step limit."""
 
-ACTION_OUTPUT_CHARS = 2000
-"""Each tool output shown to the verifier is cut to this many characters."""
-ACTIONS_CHARS = 40_000
-"""The action log shown to the verifier keeps its most recent calls within this budget."""
-
-Decision = Literal["approve", "revise", "downgrade"]
-
 _STATUS_LINE = re.compile(r"^[ \t>*#`-]*STATUS:.*$", re.IGNORECASE | re.MULTILINE)
-_TEXT_VERDICT = re.compile(r"VERDICT:\s*(approve|revise|downgrade)\b", re.IGNORECASE)
+_TEXT_VERDICT = re.compile(rf"VERDICT:\s*({'|'.join(DECISIONS)})\b", re.IGNORECASE)
 
 
-@tool
+@tool(VERDICT_TOOL)
 def submit_verdict(decision: Decision, reason: str, status: Status | None = None) -> str:
     """Record your verdict on the operator agent's report. Call it exactly once, last.
 
@@ -132,24 +110,14 @@ def _role_model(
     """The explicit model, else the role's bridged model, else the eval's model."""
     from inspect_ai.model import model_roles
 
-    from operator_eval.agent import bridged_chat_model
-
     if explicit is not None:
         return explicit
     if role in model_roles():
         return bridged_chat_model(role)
     if model is not None:
         return model
-    from langchain_openai import ChatOpenAI
-
     # Outside an eval, with no model given: a real model, as react_operator does.
-    return ChatOpenAI(model=os.environ.get("OPERATOR_MODEL", "gpt-4o"))
-
-
-def _default_tools() -> list[BaseTool]:
-    from operator_eval.tools import operator_tools
-
-    return operator_tools(socket=".run/app.sock")
+    return default_chat_model()
 
 
 def _ticket(messages: Sequence[AnyMessage]) -> str:
@@ -162,53 +130,25 @@ def _report(messages: Sequence[AnyMessage]) -> str:
     return str(last.text) if isinstance(last, AIMessage) else ""
 
 
-def action_log(messages: Sequence[AnyMessage]) -> str:
-    """The drafter's tool calls and their outputs, one `### n. tool {args}` block each.
+def review_of(messages: Sequence[AnyMessage]) -> ReviewRequest:
+    """The verifier's task: the ticket, what the drafter ran, and the report under review.
 
-    Output lines are indented (`OUTPUT_INDENT`), so no tool output can pass for a block
-    or a heading of the review request.
-
-    Outputs longer than `ACTION_OUTPUT_CHARS` keep their head and tail; when the whole
-    log exceeds `ACTIONS_CHARS` the oldest calls are left out (and the log says how many).
+    A drafter whose last message still calls tools was stopped by the step budget: its
+    request says so, and it cannot be approved.
     """
     outputs = {m.tool_call_id: str(m.text) for m in messages if isinstance(m, ToolMessage)}
-    blocks: list[str] = []
-    for message in messages:
-        if not isinstance(message, AIMessage):
-            continue
-        for call in message.tool_calls:
-            args = json.dumps(call.get("args") or {}, sort_keys=True)
-            output = outputs.get(call.get("id") or "", "(no output)")
-            if len(output) > ACTION_OUTPUT_CHARS:
-                half = ACTION_OUTPUT_CHARS // 2  # the head and the tail: results come last
-                output = f"{output[:half]}\n[... output cut ...]\n{output[-half:]}"
-            shown = "\n".join(OUTPUT_INDENT + line for line in output.splitlines())
-            blocks.append(f"### {len(blocks) + 1}. {call['name']} {args}\n{shown}")
-    kept: list[str] = []
-    size = 0
-    for block in reversed(blocks):
-        size += len(block) + 2
-        if size > ACTIONS_CHARS:
-            break
-        kept.append(block)
-    dropped = len(blocks) - len(kept)
-    header = [f"({dropped} earlier calls left out)"] if dropped else []
-    return "\n\n".join(header + list(reversed(kept))) or "(no tool calls)"
-
-
-def review_request(ticket: str, actions: str, report: str, stopped: bool = False) -> str:
-    """The verifier's task: the ticket, what the agent ran, and the report under review."""
-    if stopped:
-        report = f"{STOPPED_NOTE}\n{report}"
-    return (
-        f"{TICKET_HEADING}\n\n"
-        f"{ticket}\n\n"
-        f"{ACTIONS_HEADING}\n\n"
-        f"{actions}\n\n"
-        f"{REPORT_HEADING}\n\n"
-        f"{report or '(the agent gave no report)'}\n\n"
-        f"Check it against the proof file and the world with at most {MAX_REVIEW_CALLS} "
-        "tool calls, then call submit_verdict."
+    calls = [
+        (call["name"], call.get("args") or {}, outputs.get(call.get("id") or "", "(no output)"))
+        for message in messages
+        if isinstance(message, AIMessage)
+        for call in message.tool_calls
+    ]
+    return ReviewRequest.build(
+        _ticket(messages),
+        calls,
+        _report(messages),
+        stopped=bool(messages and getattr(messages[-1], "tool_calls", None)),
+        review_calls=MAX_REVIEW_CALLS,
     )
 
 
@@ -219,7 +159,7 @@ def read_verdict(message: AnyMessage | None) -> dict[str, Any] | None:
     for call in message.tool_calls:
         if call["name"] == VERDICT_TOOL:
             args = dict(call.get("args") or {})
-            if args.get("decision") in ("approve", "revise", "downgrade"):
+            if args.get("decision") in DECISIONS:
                 return args
             return None
     matches = _TEXT_VERDICT.findall(str(message.text))
@@ -261,7 +201,7 @@ def make_graph(
     """
     if max_rounds < 1:
         raise ValueError(f"max_rounds must be at least 1, got {max_rounds}")
-    tool_list = list(tools) if tools is not None else _default_tools()
+    tool_list = list(tools) if tools is not None else default_tools()
     inspect_tools = (
         list(review_tools) if review_tools else [t for t in tool_list if t.name in REVIEW_TOOLS]
     )
@@ -281,11 +221,7 @@ def make_graph(
         return "open_review"
 
     def open_review(state: DraftVerifyState) -> dict[str, Any]:
-        messages = state["messages"]
-        stopped = bool(getattr(messages[-1], "tool_calls", None))
-        request = review_request(
-            _ticket(messages), action_log(messages), _report(messages), stopped
-        )
+        request = review_of(state["messages"]).render()
         return {
             "review": [RemoveMessage(id=REMOVE_ALL_MESSAGES), HumanMessage(request)],
             "rounds": state.get("rounds", 0) + 1,

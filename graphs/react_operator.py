@@ -9,7 +9,6 @@ it calls tools.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from typing import Annotated, Any, TypedDict
 
@@ -23,31 +22,14 @@ from langgraph.graph.message import add_messages
 from langgraph.prebuilt import ToolNode
 from langgraph.types import RetryPolicy
 
-SYSTEM_PROMPT = """\
-You are a careful operator. You act only through your tools, you verify results
-against the live system before you believe them, and you never claim DONE without
-evidence you observed yourself. When something cannot be done safely, say BLOCKED
-and show why."""
+from operator_eval.agent import OPERATOR_PROMPT, default_chat_model, is_runtime_error
+from operator_eval.tools import default_tools
 
 
 class OperatorState(TypedDict):
     """Conversation state: the message list, merged with `add_messages`."""
 
     messages: Annotated[list[AnyMessage], add_messages]
-
-
-def _default_model(config: RunnableConfig | None) -> BaseChatModel:
-    from langchain_openai import ChatOpenAI
-
-    configurable = (config or {}).get("configurable", {})
-    return ChatOpenAI(model=configurable.get("model", os.environ.get("OPERATOR_MODEL", "gpt-4o")))
-
-
-def _default_tools() -> list[BaseTool]:
-    from operator_eval.tools import operator_tools
-
-    # Outside an Inspect sample these tools report that no sandbox is available.
-    return operator_tools(socket=".run/app.sock")
 
 
 def make_graph(
@@ -67,12 +49,12 @@ def make_graph(
         retry_policy: Retries of the model node when a call fails.
         checkpointer: Saves state after every step, so a failed run can resume.
     """
-    chat = model if model is not None else _default_model(config)
-    tool_list = list(tools) if tools is not None else _default_tools()
+    chat = model if model is not None else default_chat_model(config)
+    tool_list = list(tools) if tools is not None else default_tools()
     bound = chat.bind_tools(tool_list)
 
     async def call_model(state: OperatorState) -> dict[str, list[AnyMessage]]:
-        response = await bound.ainvoke([SystemMessage(SYSTEM_PROMPT), *state["messages"]])
+        response = await bound.ainvoke([SystemMessage(OPERATOR_PROMPT), *state["messages"]])
         return {"messages": [response]}
 
     def route(state: OperatorState) -> str:
@@ -90,19 +72,13 @@ def make_graph(
     return builder.compile(name=name, checkpointer=checkpointer)
 
 
-def _runtime_failure(error: Exception) -> bool:
-    from operator_eval.agent import is_runtime_error
-
-    return is_runtime_error(error)
-
-
 RESILIENT_RETRY = RetryPolicy(
     initial_interval=0.2,
     backoff_factor=2.0,
     max_interval=5.0,
     max_attempts=6,
     jitter=True,
-    retry_on=_runtime_failure,
+    retry_on=is_runtime_error,
 )
 """Retry a failed model call up to 6 times (0.2 s, 0.4 s, ... backoff) on runtime failures only."""
 

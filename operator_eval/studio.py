@@ -36,13 +36,10 @@ from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
 from operator_eval._paths import data_dir
-from operator_eval._review import REVIEW_TOOLS
-from operator_eval.agent import load_graph_target
+from operator_eval.agent import DEFAULT_MODEL, MODEL_ENV, load_graph_target
+from operator_eval.contracts import REVIEW_TOOLS
 from operator_eval.tools import operator_tools
 
-MODEL_ENV = "OPERATOR_MODEL"
-"""Environment variable naming the Studio model."""
-DEFAULT_MODEL = "gpt-4o"
 UNSET_KEY = "OPENAI_API_KEY-not-set"
 """Sent when OPENAI_API_KEY is unset: local servers ignore it, OpenAI answers 401."""
 

@@ -17,18 +17,20 @@ from email.policy import default as default_policy
 import pypdf
 import pytest
 
-from operator_eval.scorers._doc_text import MAX_TEXT_CHARS, document_text, is_document
-from operator_eval.world._doc_formats import (
+from operator_eval.documents import (
     BANK_CSV_FIELDS,
     BANK_CSV_LOCALE_HEADER,
+    MAX_TEXT_CHARS,
     Attachment,
     BankRow,
     InvoiceDoc,
     LineItem,
     bank_csv,
+    document_text,
     email_eml,
     format_amount,
     invoice_pdf,
+    is_document,
 )
 
 INVOICE = InvoiceDoc(
@@ -109,7 +111,7 @@ def test_invoice_pdf_is_deterministic() -> None:
 def test_invoice_pdf_is_deterministic_across_processes() -> None:
     # Load the module by path: importing the operator_eval packages pulls in Inspect (slow).
     path = os.path.join(
-        os.path.dirname(__file__), "..", "operator_eval", "world", "_doc_formats.py"
+        os.path.dirname(__file__), "..", "operator_eval", "documents", "_invoice.py"
     )
     script = (
         "import hashlib, importlib.util, sys\n"

@@ -17,10 +17,10 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
-from operator_eval._review import FINAL_REPORT
 from operator_eval.agent._solver import final_report
-from operator_eval.policies._verifier import actions_of
+from operator_eval.contracts import FINAL_REPORT
 from operator_eval.report._records import model_label
+from operator_eval.review import ACTIONS_CHARS, ReviewRequest
 from operator_eval.scorers import read_claimed_status
 from operator_eval.tasks import deploy_recovery
 
@@ -70,8 +70,7 @@ def test_the_action_log_round_trips_through_the_verifier_parser() -> None:
         ToolMessage("$ ls\nexit code 0\nproof.json", tool_call_id="b"),
         AIMessage("Done.\nSTATUS: DONE"),
     ]
-    request = dv.review_request("ticket", dv.action_log(messages), "Done.\nSTATUS: DONE")
-    ran = actions_of(request)
+    ran = ReviewRequest.parse(dv.review_of(messages).render()).actions
     assert [(r.tool, r.args) for r in ran] == [
         ("http_get", {"route": "/"}),
         ("shell", {"command": "ls"}),
@@ -85,8 +84,8 @@ def test_the_action_log_keeps_the_latest_calls_within_its_budget() -> None:
     for i in range(200):
         call = {"name": "shell", "args": {"command": f"echo {i}"}, "id": str(i)}
         messages += [AIMessage("", tool_calls=[call]), ToolMessage("x" * 500, tool_call_id=str(i))]
-    log = dv.action_log(messages)
-    assert len(log) <= dv.ACTIONS_CHARS + 100
+    log = dv.review_of(messages).action_log()
+    assert len(log) <= ACTIONS_CHARS + 100
     assert log.startswith("(") and "earlier calls left out" in log.splitlines()[0]
     assert '"echo 199"' in log
 

@@ -20,7 +20,7 @@ from inspect_ai.model import (
 )
 from inspect_ai.tool import ToolCall, ToolCallError
 
-from operator_eval.contracts import TaskSpec
+from operator_eval.contracts import TaskSpec, ToolRecord
 from operator_eval.scorers import (
     CommandEvidence,
     CommandFact,
@@ -33,7 +33,6 @@ from operator_eval.scorers import (
     FileFact,
     HttpEvidence,
     HttpFact,
-    ToolRecord,
     WorldFacts,
     expectation_checks,
     http_observations,

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import hashlib
 
-from operator_eval.contracts import TaskSpec
+from operator_eval.contracts import TaskSpec, ToolRecord
 from operator_eval.contracts._labels import FailureLabel
 from operator_eval.scorers import (
     FileFact,
     HttpFact,
-    ToolRecord,
     WorldFacts,
     parse_proof,
     read_claimed_status,

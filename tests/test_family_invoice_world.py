@@ -19,7 +19,7 @@ import pypdf
 from operator_eval.contracts._labels import FailureLabel
 from operator_eval.contracts._reconciliation import Reconciliation, to_decimal
 from operator_eval.contracts._spec import OutputContract, ReconciliationKey, TaskSpec
-from operator_eval.scorers._doc_text import document_text
+from operator_eval.documents import document_text
 from operator_eval.scorers._document import OutputRead, parse_output, score_document
 from operator_eval.scorers._reconciliation import (
     check_documents,

@@ -9,10 +9,9 @@ from typing import Any
 
 import pytest
 
-from operator_eval.contracts import TaskSpec
+from operator_eval.contracts import TaskSpec, ToolRecord
 from operator_eval.contracts._spec import ReferenceStep
 from operator_eval.policies._flaws import flaw_applies
-from operator_eval.scorers._transcript import ToolRecord
 from operator_eval.scorers._verify import ControlFacts
 from operator_eval.scorers._world import check_forbidden
 from operator_eval.tools._faults import FaultPlan

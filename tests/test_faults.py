@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
+from operator_eval.contracts import ToolRecord
 from operator_eval.contracts._labels import FailureLabel
 from operator_eval.contracts._proof import CommandEvidence, HttpEvidence, Proof
 from operator_eval.contracts._spec import FaultKind, ToolFault
-from operator_eval.scorers._transcript import ToolRecord
 from operator_eval.scorers._verify import (
     EvidenceVerdict,
     HttpFact,

@@ -25,8 +25,8 @@ from inspect_ai.model import get_model
 from operator_eval.contracts._labels import FailureLabel
 from operator_eval.contracts._reconciliation import Reconciliation
 from operator_eval.contracts._spec import ReferenceStep, TaskSpec
+from operator_eval.documents import document_text
 from operator_eval.policies._flaws import FLAW_LABELS, FLAWS
-from operator_eval.scorers._doc_text import document_text
 from operator_eval.scorers._document import OutputRead, parse_output, score_document
 from operator_eval.scorers._reconciliation import cited_paths
 from operator_eval.scorers._status import read_claimed_status

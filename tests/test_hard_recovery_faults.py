@@ -20,14 +20,13 @@ from inspect_ai.log import EvalLog
 from inspect_ai.model import get_model
 from inspect_ai.scorer import Score
 
-from operator_eval.contracts import AgentRecord, TaskSpec
+from operator_eval.contracts import AgentRecord, TaskSpec, ToolRecord
 from operator_eval.contracts._labels import FailureLabel
 from operator_eval.contracts._spec import HttpExpectation, ReferenceStep
 from operator_eval.policies._flaws import FLAW_LABELS, FLAWS, flaw_applies
 from operator_eval.scorers import (
     FileFact,
     HttpFact,
-    ToolRecord,
     WorldFacts,
     parse_proof,
     read_claimed_status,

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 import pytest
 
-from operator_eval.contracts import MAX_POINTS
+from operator_eval.contracts import MAX_POINTS, ToolRecord
 from operator_eval.contracts._spec import Expected, HttpExpectation
 from operator_eval.scorers import (
     Check,
@@ -16,7 +16,6 @@ from operator_eval.scorers import (
     FailureLabel,
     FileFact,
     HttpFact,
-    ToolRecord,
     WorldFacts,
     combine,
     diff_trees,

@@ -19,8 +19,7 @@ from inspect_ai.util._sandbox.local import LocalSandboxEnvironment
 from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_openai_tool
 
-from operator_eval.contracts import AgentRecord
-from operator_eval.scorers._transcript import ToolRecord
+from operator_eval.contracts import AgentRecord, ToolRecord
 from operator_eval.tools import operator_tools
 from operator_eval.tools._tools import MAX_OUTPUT_CHARS, MAX_READ_BYTES
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from operator_eval.contracts import ToolRecord
 from operator_eval.scorers import (
     CommandEvidence,
     FailureLabel,
@@ -16,7 +17,6 @@ from operator_eval.scorers import (
     HttpEvidence,
     HttpFact,
     Proof,
-    ToolRecord,
     WorldFacts,
     verify_evidence,
     workspace_path,

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from operator_eval.contracts import ToolRecord
 from operator_eval.contracts._labels import FailureLabel
 from operator_eval.contracts._proof import Proof
 from operator_eval.contracts._spec import (
@@ -17,7 +18,6 @@ from operator_eval.contracts._spec import (
     HttpExpectation,
 )
 from operator_eval.scorers._score import check_http, json_mismatches, json_path
-from operator_eval.scorers._transcript import ToolRecord
 from operator_eval.scorers._verify import (
     ControlFacts,
     EvidenceVerdict,

@@ -1,7 +1,12 @@
 """The solver that runs a LangGraph operator agent inside Inspect's agent bridge."""
 
 from operator_eval._defaults import DEFAULT_GRAPH
-from operator_eval._review import FINAL_REPORT
+from operator_eval.agent._graph_defaults import (
+    DEFAULT_MODEL,
+    MODEL_ENV,
+    OPERATOR_PROMPT,
+    default_chat_model,
+)
 from operator_eval.agent._loader import (
     GraphSpecError,
     build_graph,
@@ -11,10 +16,13 @@ from operator_eval.agent._solver import bridged_chat_model, is_runtime_error, op
 
 __all__ = [
     "DEFAULT_GRAPH",
-    "FINAL_REPORT",
+    "DEFAULT_MODEL",
+    "MODEL_ENV",
+    "OPERATOR_PROMPT",
     "GraphSpecError",
     "bridged_chat_model",
     "build_graph",
+    "default_chat_model",
     "is_runtime_error",
     "load_graph_target",
     "operator_agent",

@@ -26,9 +26,9 @@ from langgraph.errors import GraphRecursionError
 from pydantic import SecretStr
 
 from operator_eval._defaults import DEFAULT_GRAPH, DEFAULT_MAX_STEPS
-from operator_eval._review import FINAL_REPORT, REVIEW_TOOLS
 from operator_eval.agent._inspect_speedups import cache_openai_version_checks
 from operator_eval.agent._loader import build_graph, load_graph_target
+from operator_eval.contracts import FINAL_REPORT, REVIEW_TOOLS
 from operator_eval.contracts._spec import TaskSpec
 from operator_eval.contracts._store import AgentRecord
 from operator_eval.contracts._vocabulary import StopReason

@@ -17,6 +17,7 @@ from typing import IO, Any
 
 import httpx
 
+from operator_eval.contracts import HTTP_GET_SPEC
 from operator_eval.local._models import LOCAL_EXTRA_HINT, BundledModel, LocalModelError
 
 DEFAULT_PORT = 8000
@@ -24,20 +25,8 @@ DEFAULT_PORT = 8000
 READY_TIMEOUT = 120.0
 STOP_TIMEOUT = 10.0
 
-TOOL_CHECK_TOOLS = [
-    {
-        "type": "function",
-        "function": {
-            "name": "http_get",
-            "description": "GET a route of the live service and return status and body.",
-            "parameters": {
-                "type": "object",
-                "properties": {"route": {"type": "string", "description": "e.g. /health"}},
-                "required": ["route"],
-            },
-        },
-    }
-]
+TOOL_CHECK_TOOLS = [HTTP_GET_SPEC]
+"""The tools offered to the model when checking that it makes tool calls."""
 
 
 def free_port(host: str = "127.0.0.1") -> int:

@@ -22,8 +22,8 @@ from inspect_ai.model import (
 from inspect_ai.solver._task_state import sample_state
 from inspect_ai.tool import ToolCall, ToolChoice, ToolInfo
 
-from operator_eval._review import VERDICT_TOOL
 from operator_eval._usage import UsageError
+from operator_eval.contracts import VERDICT_TOOL
 from operator_eval.contracts._spec import TaskSpec
 from operator_eval.policies._flaws import FLAWS
 from operator_eval.policies._policies import POLICIES, Action, FinalAction, Policy

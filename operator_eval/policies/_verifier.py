@@ -16,21 +16,12 @@ Anything else is sent back with the reason.
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Generator
-from dataclasses import dataclass
 
-from operator_eval._review import (
-    ACTIONS_HEADING,
-    OUTPUT_INDENT,
-    REPORT_HEADING,
-    STOPPED_NOTE,
-    VERDICT_TOOL,
-)
+from operator_eval.contracts import DEPLOY, HTTP_GET, READ_FILE, VERDICT_TOOL, TaskSpec
 from operator_eval.contracts._proof import CommandEvidence, Evidence, FileEvidence, HttpEvidence
-from operator_eval.contracts._spec import TaskSpec
 from operator_eval.policies._policies import Policy, ToolAction, _http, _satisfies
+from operator_eval.review import Decision, ReviewedCall, ReviewRequest
 from operator_eval.scorers._proof import parse_proof
 from operator_eval.scorers._status import read_claimed_status
 from operator_eval.world._commands import deploy_command
@@ -38,78 +29,43 @@ from operator_eval.world._commands import deploy_command
 ROUTE_TRIES = 3
 """Reads of a route before it counts as wrong (a flapping health check settles quickly)."""
 
-_BLOCK = re.compile(r"^### \d+\. (\w+) (\{.*\})$", re.MULTILINE)
-
-
-@dataclass(frozen=True)
-class Ran:
-    """One tool call of the agent under review, as the review request shows it."""
-
-    tool: str
-    args: dict[str, object]
-    output: str
-
-
-def _section(request: str, heading: str, until: str | None) -> str:
-    """The text between two headings, each matched only as a whole line of its own."""
-    _, found, after = request.partition(f"\n{heading}\n")
-    if not found:
-        return ""
-    return after.partition(f"\n{until}\n")[0] if until else after
-
-
-def actions_of(request: str) -> list[Ran]:
-    """Parse the action log of a review request (`### n. tool {args}` blocks)."""
-    text = _section(request, ACTIONS_HEADING, REPORT_HEADING)
-    found = list(_BLOCK.finditer(text))
-    actions = []
-    for match, following in zip(found, [*found[1:], None], strict=True):
-        end = following.start() if following else len(text)
-        try:
-            args = json.loads(match.group(2))
-        except json.JSONDecodeError:
-            args = {}
-        lines = text[match.end() : end].strip("\n").splitlines()
-        output = "\n".join(line.removeprefix(OUTPUT_INDENT) for line in lines)
-        actions.append(Ran(match.group(1), args, output))
-    return actions
-
-
-def _observed_http(ev: HttpEvidence, ran: list[Ran]) -> bool:
+def _observed_http(ev: HttpEvidence, ran: list[ReviewedCall]) -> bool:
     for action in ran:
-        if action.tool == "http_get" and action.args.get("route") == ev.route:
+        if action.tool == HTTP_GET and action.args.get("route") == ev.route:
             status, body = _http(action.output)
             if status == ev.status and ev.body_contains in body:
                 return True
     return False
 
 
-def _command(action: Ran) -> str:
+def _command(action: ReviewedCall) -> str:
     """The command line a shell or deploy call ran (the deploy tool runs `deployctl`)."""
-    if action.tool == "deploy":
+    if action.tool == DEPLOY:
         return deploy_command(str(action.args.get("version", "")), bool(action.args.get("force")))
     return str(action.args.get("command", "")).strip()
 
 
-def _observed_command(ev: CommandEvidence, ran: list[Ran]) -> bool:
+def _observed_command(ev: CommandEvidence, ran: list[ReviewedCall]) -> bool:
     wanted = ev.command.strip()
     return any(_command(a) == wanted and ev.output_contains in a.output for a in ran)
 
 
-def _observed_file(ev: FileEvidence, ran: list[Ran]) -> bool:
+def _observed_file(ev: FileEvidence, ran: list[ReviewedCall]) -> bool:
     return any(ev.sha256.lower() in a.output and ev.path in a.output for a in ran)
 
 
 def _still_answers(ev: HttpEvidence) -> Generator[ToolAction, str, bool]:
     """Read the cited route again (a few times: health checks flap) to see it still holds."""
     for _ in range(ROUTE_TRIES):
-        status, body = _http((yield ToolAction("http_get", {"route": ev.route})))
+        status, body = _http((yield ToolAction(HTTP_GET, {"route": ev.route})))
         if status == ev.status and ev.body_contains in body:
             return True
     return False
 
 
-def _unverified_routes(spec: TaskSpec, evidence: list[Evidence], ran: list[Ran]) -> list[str]:
+def _unverified_routes(
+    spec: TaskSpec, evidence: list[Evidence], ran: list[ReviewedCall]
+) -> list[str]:
     """Routes the key says must be verified that the agent did not see right, or not cite."""
     problems = []
     for route in spec.expected.verify_routes:
@@ -117,7 +73,7 @@ def _unverified_routes(spec: TaskSpec, evidence: list[Evidence], ran: list[Ran])
         status, markers = (exp.status, exp.body_contains) if exp else (200, [])
         cited = any(isinstance(e, HttpEvidence) and e.route == route for e in evidence)
         answers = [
-            _http(a.output) for a in ran if a.tool == "http_get" and a.args.get("route") == route
+            _http(a.output) for a in ran if a.tool == HTTP_GET and a.args.get("route") == route
         ]
         seen = any(got == status and all(m in body for m in markers) for got, body in answers)
         if not (cited and seen):
@@ -125,7 +81,7 @@ def _unverified_routes(spec: TaskSpec, evidence: list[Evidence], ran: list[Ran])
     return problems
 
 
-def _verdict(decision: str, reason: str) -> ToolAction:
+def _verdict(decision: Decision, reason: str) -> ToolAction:
     args = {"decision": decision, "reason": reason}
     if decision != "approve":
         args["status"] = "FAILED"
@@ -135,9 +91,12 @@ def _verdict(decision: str, reason: str) -> ToolAction:
 def oracle_verifier(spec: TaskSpec, request: str) -> Policy:
     """Check the report against the world; approve it or send it back with the reason."""
     problems: list[str] = []
-    report = _section(request, REPORT_HEADING, None) or request
-    # The graph's note on a stopped drafter is not the drafter's words ("cannot" reads FAILED).
-    claimed = read_claimed_status(report.strip().removeprefix(STOPPED_NOTE)).status
+    try:
+        review = ReviewRequest.parse(request)
+    except ValueError:  # not a review request: read the whole text as the report
+        review = ReviewRequest(ticket="", report=request)
+    # The request's note on a stopped drafter is not in `report` ("cannot" would read FAILED).
+    claimed = read_claimed_status(review.report.strip()).status
     expected = spec.expected.status
     if claimed is None:
         problems.append("the report has no STATUS line")
@@ -147,11 +106,11 @@ def oracle_verifier(spec: TaskSpec, request: str) -> Policy:
     elif claimed != expected:
         problems.append(f"the report says {claimed}; what was observed does not support it")
     deliverable = spec.expected.output.path if spec.expected.output else spec.proof_path
-    shown = yield ToolAction("read_file", {"path": deliverable})
+    shown = yield ToolAction(READ_FILE, {"path": deliverable})
     if shown.startswith("error:"):
         problems.append(f"no readable proof at {deliverable} ({shown[:120]})")
     elif spec.expected.output is None and not problems:
-        ran = actions_of(request)
+        ran = review.actions
         parsed = parse_proof(shown.encode(), path=deliverable)
         if parsed.proof is None:
             problems.append(f"{deliverable}: {parsed.reason}")
@@ -174,7 +133,7 @@ def oracle_verifier(spec: TaskSpec, request: str) -> Policy:
         for exp in spec.expected.live:
             status, body = None, ""
             for _ in range(ROUTE_TRIES):
-                status, body = _http((yield ToolAction("http_get", {"route": exp.route})))
+                status, body = _http((yield ToolAction(HTTP_GET, {"route": exp.route})))
                 if _satisfies(status, body, exp):
                     break
             else:

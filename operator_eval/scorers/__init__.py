@@ -51,7 +51,7 @@ from operator_eval.scorers._scorers import (
 )
 from operator_eval.scorers._status import ClaimedStatus, read_claimed_status
 from operator_eval.scorers._trajectory import TrajectoryVerdict, gather_facts, verify_trajectory
-from operator_eval.scorers._transcript import HttpObservation, ToolRecord, http_observations
+from operator_eval.scorers._transcript import HttpObservation, http_observations
 from operator_eval.scorers._verify import (
     CommandFact,
     CustomFact,
@@ -91,7 +91,6 @@ __all__ = [
     "Proof",
     "ProofParse",
     "Reconciliation",
-    "ToolRecord",
     "TrajectoryVerdict",
     "WorldFacts",
     "combine",

@@ -15,6 +15,7 @@ from typing import Annotated
 import yaml
 from pydantic import Field, TypeAdapter, ValidationError
 
+from operator_eval.contracts import ToolRecord
 from operator_eval.contracts._models import validation_summary
 from operator_eval.scorers._expect import ExpectCommand, ExpectFile, ExpectHttp
 from operator_eval.scorers._proof import parse_proof
@@ -25,7 +26,6 @@ from operator_eval.scorers._trajectory import (
     records_from_trajectory_file,
     verify_trajectory,
 )
-from operator_eval.scorers._transcript import ToolRecord
 
 ExpectationFile = TypeAdapter(
     list[Annotated[ExpectFile | ExpectHttp | ExpectCommand, Field(discriminator="kind")]]

@@ -17,14 +17,15 @@ from inspect_ai.solver import TaskState
 from inspect_ai.util import sandbox
 
 from operator_eval import probe
+from operator_eval.contracts import ToolRecord
 from operator_eval.contracts._labels import FailureLabel
 from operator_eval.contracts._proof import MAX_PROOF_BYTES
 from operator_eval.contracts._spec import TaskSpec
 from operator_eval.contracts._store import AgentRecord, WorldRecord
+from operator_eval.documents import document_text
 from operator_eval.probe import ProbeError, tree_digests
 from operator_eval.probe._tape import taped
 from operator_eval.scorers._control import LOADED_ROUTE, forged_reasons
-from operator_eval.scorers._doc_text import document_text
 from operator_eval.scorers._document import MAX_OUTPUT_BYTES, OutputRead
 from operator_eval.scorers._expect import (
     Expectation,
@@ -35,7 +36,6 @@ from operator_eval.scorers._expect import (
 )
 from operator_eval.scorers._proof import ProofParse, parse_proof
 from operator_eval.scorers._record import merge_records, records_from_events, records_from_messages
-from operator_eval.scorers._transcript import ToolRecord
 from operator_eval.scorers._verify import (
     CommandFact,
     ControlFacts,

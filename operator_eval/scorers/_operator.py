@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from operator_eval.contracts import ToolRecord
 from operator_eval.contracts._labels import FailureLabel
 from operator_eval.contracts._spec import Expected
 from operator_eval.scorers._proof import ProofParse
@@ -15,7 +16,6 @@ from operator_eval.scorers._score import (
     combine,
 )
 from operator_eval.scorers._status import ClaimedStatus
-from operator_eval.scorers._transcript import ToolRecord
 from operator_eval.scorers._verify import (
     EvidenceVerdict,
     WorldFacts,

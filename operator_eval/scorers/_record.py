@@ -18,8 +18,8 @@ from typing import Any, Literal
 from inspect_ai.event import ModelEvent, ToolEvent
 from inspect_ai.model import ChatMessage, ChatMessageAssistant, ChatMessageTool
 
+from operator_eval.contracts import HARNESS_TOOLS, ToolRecord
 from operator_eval.contracts._store import AgentRecord
-from operator_eval.scorers._transcript import HARNESS_TOOLS, ToolRecord
 
 Source = Literal["inspect", "trajectory"]
 

@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 from pydantic import BaseModel, Field
 
+from operator_eval.contracts import ToolRecord
 from operator_eval.scorers._expect import (
     Expectation,
     ExpectCheck,
@@ -30,7 +31,6 @@ from operator_eval.scorers._proof import ProofParse, parse_proof
 from operator_eval.scorers._record import records_from_openai
 from operator_eval.scorers._score import Check
 from operator_eval.scorers._status import ClaimedStatus, read_claimed_status
-from operator_eval.scorers._transcript import ToolRecord
 from operator_eval.scorers._verify import (
     CommandFact,
     CustomFact,

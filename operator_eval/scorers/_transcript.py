@@ -10,14 +10,11 @@ from __future__ import annotations
 import posixpath
 import re
 import shlex
-from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
-HARNESS_TOOLS = frozenset({"read_file", "write_file", "list_files", "shell", "deploy", "http_get"})
-"""Names of operator-eval's own tools: their calls are in the harness's tool log, with
-fault marks, so Inspect's copies of the same calls are not read a second time."""
+from operator_eval.contracts import HTTP_GET, ToolRecord
 
 COMMAND_ARGS = ("cmd", "command", "code", "script")
 """Argument names that hold the command a tool ran (Inspect's bash/python, ours, others)."""
@@ -52,28 +49,6 @@ _STATUS_LINE = re.compile(r"^HTTP/\d(?:\.\d)?[ \t]+(\d{3})\b.*$", re.MULTILINE)
 _TOOL_STATUS_LINE = re.compile(
     r"^(?:HTTP/\d(?:\.\d)?|HTTP|Status|status)[: \t]+(\d{3})\b.*$", re.MULTILINE
 )
-
-
-class ToolRecord(BaseModel):
-    """One tool call as executed, recorded by the harness (never by the model)."""
-
-    tool: str = Field(description="Tool name, e.g. 'shell' or 'http_get'.")
-    args: dict[str, object] = Field(default_factory=dict)
-    output: str = Field(default="", description="What the tool returned to the agent.")
-    ok: bool = Field(default=True, description="False when the tool reported an error.")
-    seq: int = Field(default=0, description="Order of the call within the sample.")
-    http_status: int | None = Field(default=None, description="Status, for http_get calls.")
-    http_body: str | None = Field(default=None, description="Body, for http_get calls.")
-    fault: str | None = Field(
-        default=None,
-        description="The injected fault this call suffered (tool_failure worlds), if any.",
-    )
-    call_id: str | None = Field(default=None, description="The tool call's id, when known.")
-    source: Literal["harness", "inspect", "trajectory"] = Field(
-        default="harness",
-        description="Who recorded it: operator-eval's tool log, Inspect's own record "
-        "(ToolEvents, tool results sent to the model), or a trajectory file.",
-    )
 
 
 class HttpObservation(BaseModel):
@@ -197,7 +172,7 @@ def http_observations(record: ToolRecord) -> list[HttpObservation]:
       status line (`HTTP/1.1 200`, `HTTP 200`, `Status: 200`) and the body after it.
     """
     fault = record.fault
-    if record.tool == "http_get" and record.http_status is not None:
+    if record.tool == HTTP_GET and record.http_status is not None:
         route = record.args.get("route")
         if isinstance(route, str):
             return [

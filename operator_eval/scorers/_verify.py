@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from operator_eval.contracts import ToolRecord
 from operator_eval.contracts._labels import FailureLabel
 from operator_eval.contracts._proof import (
     CommandEvidence,
@@ -23,7 +24,6 @@ from operator_eval.contracts._proof import (
 )
 from operator_eval.scorers._transcript import (
     HttpObservation,
-    ToolRecord,
     command_text,
     http_observations,
     normalize_command,

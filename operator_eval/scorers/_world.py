@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from operator_eval.contracts import ToolRecord
 from operator_eval.contracts._proof import (
     CommandEvidence,
     Evidence,
@@ -21,7 +22,6 @@ from operator_eval.contracts._spec import (
 )
 from operator_eval.scorers._control import attempts, cleared_at
 from operator_eval.scorers._score import Check, check_http, json_mismatches, make_check
-from operator_eval.scorers._transcript import ToolRecord
 from operator_eval.scorers._verify import (
     ControlFacts,
     EvidenceVerdict,

@@ -18,8 +18,8 @@ from inspect_ai.tool import ToolCallError
 from inspect_ai.util import span, store_as
 from pydantic import JsonValue
 
+from operator_eval.contracts import ToolRecord
 from operator_eval.contracts._store import AgentRecord, ToolLogName
-from operator_eval.scorers._transcript import ToolRecord
 
 
 class ToolFailure(Exception):

@@ -14,10 +14,11 @@ from langchain_core.tools import BaseTool, tool
 from pydantic import JsonValue
 
 from operator_eval import probe
+from operator_eval.contracts import DEPLOY, HTTP_GET, LIST_FILES, READ_FILE, SHELL, WRITE_FILE
 from operator_eval.contracts._spec import ToolFault
 from operator_eval.contracts._store import ToolLogName, WorldRecord
+from operator_eval.documents import document_text, is_document
 from operator_eval.probe import WORLD_ENV
-from operator_eval.scorers._doc_text import document_text, is_document
 from operator_eval.tools._faults import FaultPlan, run_command_faulted, run_text_faulted
 from operator_eval.tools._record import ToolBody, ToolFailure, run_recorded
 from operator_eval.world._commands import deploy_command
@@ -92,16 +93,20 @@ async def run_command(command: str, timeout: int) -> tuple[str, dict[str, Any]]:
 _SCHEMAS: dict[str, Any] = {}
 
 
-def _tool(function: Callable[..., Awaitable[str]]) -> BaseTool:
-    """`langchain_core.tools.tool`, with each tool's argument schema built only once.
+def _tool(name: str) -> Callable[[Callable[..., Awaitable[str]]], BaseTool]:
+    """`langchain_core.tools.tool(name)`, with each tool's argument schema built only once.
 
     Inferring a schema creates pydantic models (~2 ms a tool, six tools twice per
     sample); the functions are rebuilt per sample only for their closures, and their
     signatures never change.
     """
-    made = tool(function, args_schema=_SCHEMAS.get(function.__name__))
-    _SCHEMAS.setdefault(function.__name__, made.args_schema)
-    return made
+
+    def make(function: Callable[..., Awaitable[str]]) -> BaseTool:
+        made = tool(name, args_schema=_SCHEMAS.get(name))(function)
+        _SCHEMAS.setdefault(name, made.args_schema)
+        return made
+
+    return make
 
 
 def operator_tools(
@@ -130,7 +135,7 @@ def operator_tools(
     ) -> str:
         return await run_recorded(tool, args, body, fault, log=log)
 
-    @_tool
+    @_tool(READ_FILE)
     async def read_file(path: str) -> str:
         """Read a file in the workspace as text.
 
@@ -155,12 +160,12 @@ def operator_tools(
                 text += f"\n[truncated: file has {size} bytes]"
             return text, {}
 
-        fault = plan.take("read_file", path)
+        fault = plan.take(READ_FILE, path)
         return await record(
-            "read_file", {"path": path}, lambda: run_text_faulted(fault, body), _kind(fault)
+            READ_FILE, {"path": path}, lambda: run_text_faulted(fault, body), _kind(fault)
         )
 
-    @_tool
+    @_tool(WRITE_FILE)
     async def write_file(path: str, content: str) -> str:
         """Create or overwrite a text file in the workspace (parent folders are created).
 
@@ -176,9 +181,9 @@ def operator_tools(
             await sandbox().write_file(answer.rel, content)
             return f"wrote {len(content.encode('utf-8'))} bytes to {answer.rel}", {}
 
-        return await record("write_file", {"path": path}, body)
+        return await record(WRITE_FILE, {"path": path}, body)
 
-    @_tool
+    @_tool(LIST_FILES)
     async def list_files(path: str = ".") -> str:
         """List files and folders under a workspace folder (two levels deep, with sizes).
 
@@ -195,12 +200,12 @@ def operator_tools(
                 lines.append("[listing truncated at 500 entries]")
             return "\n".join(lines), {}
 
-        fault = plan.take("list_files", path)
+        fault = plan.take(LIST_FILES, path)
         return await record(
-            "list_files", {"path": path}, lambda: run_text_faulted(fault, body), _kind(fault)
+            LIST_FILES, {"path": path}, lambda: run_text_faulted(fault, body), _kind(fault)
         )
 
-    @_tool
+    @_tool(SHELL)
     async def shell(command: str, timeout: int = DEFAULT_TIMEOUT) -> str:
         """Run a bash command in the workspace and return its exit code and output.
 
@@ -212,15 +217,15 @@ def operator_tools(
         async def body() -> tuple[str, dict[str, Any]]:
             return await run_command(command, timeout)
 
-        fault = plan.take("shell", command)
+        fault = plan.take(SHELL, command)
         return await record(
-            "shell",
+            SHELL,
             {"command": command, "timeout": timeout},
             lambda: run_command_faulted(fault, body, _clamp_timeout(timeout)),
             _kind(fault),
         )
 
-    @_tool
+    @_tool(DEPLOY)
     async def deploy(version: str, force: bool = False, timeout: int = DEFAULT_TIMEOUT) -> str:
         """Deploy a release with the workspace's deploy tooling (`deploy/deployctl deploy`).
 
@@ -233,7 +238,7 @@ def operator_tools(
         """
         command = deploy_command(version, force)
 
-        fault = plan.take("deploy", command)
+        fault = plan.take(DEPLOY, command)
 
         async def body() -> tuple[str, dict[str, Any]]:
             output, extra = await run_command_faulted(
@@ -248,9 +253,9 @@ def operator_tools(
             "timeout": timeout,
             "command": command,
         }
-        return await record("deploy", args, body, _kind(fault))
+        return await record(DEPLOY, args, body, _kind(fault))
 
-    @_tool
+    @_tool(HTTP_GET)
     async def http_get(route: str = "/") -> str:
         """GET a route of the live service and return the status and body.
 
@@ -269,12 +274,24 @@ def operator_tools(
             extra = {"http_status": answer.status, "http_body": answer.body}
             return show_http(extra), extra
 
-        fault = plan.take("http_get", route)
+        fault = plan.take(HTTP_GET, route)
         return await record(
-            "http_get",
+            HTTP_GET,
             {"route": route},
             lambda: run_text_faulted(fault, body, field="http_body", render=show_http),
             _kind(fault),
         )
 
     return [read_file, write_file, list_files, shell, deploy, http_get]
+
+
+# The service socket the shipped worlds use (the base world's `SOCKET`).
+_DEFAULT_SOCKET = ".run/app.sock"
+
+
+def default_tools() -> list[BaseTool]:
+    """The operator tools a graph builds when it is given none (outside the solver).
+
+    Outside an Inspect sample these tools report that no sandbox is available.
+    """
+    return operator_tools(socket=_DEFAULT_SOCKET)

@@ -25,10 +25,7 @@ from operator_eval.contracts._spec import (
     ReferenceStep,
     TaskSpec,
 )
-from operator_eval.world._contract import document_contract_text
-from operator_eval.world._data import DatasetError
-from operator_eval.world._deploy_world import fill, generate_variants
-from operator_eval.world._doc_formats import (
+from operator_eval.documents import (
     Attachment,
     BankRow,
     InvoiceDoc,
@@ -38,6 +35,9 @@ from operator_eval.world._doc_formats import (
     format_amount,
     invoice_pdf,
 )
+from operator_eval.world._contract import document_contract_text
+from operator_eval.world._data import DatasetError
+from operator_eval.world._deploy_world import fill, generate_variants
 
 FAMILY = "invoice_reconciliation"
 OUT_DIR = "out"

@@ -35,10 +35,7 @@ from operator_eval.contracts._spec import (
     ReferenceStep,
     TaskSpec,
 )
-from operator_eval.world._contract import document_contract_text
-from operator_eval.world._data import DatasetError
-from operator_eval.world._deploy_world import fill, generate_variants
-from operator_eval.world._doc_formats import (
+from operator_eval.documents import (
     Attachment,
     BankRow,
     InvoiceDoc,
@@ -49,6 +46,9 @@ from operator_eval.world._doc_formats import (
     invoice_pdf,
     quantize_amount,
 )
+from operator_eval.world._contract import document_contract_text
+from operator_eval.world._data import DatasetError
+from operator_eval.world._deploy_world import fill, generate_variants
 
 FAMILY = "ledger_close"
 OUT_DIR = "out"

@@ -9,8 +9,9 @@ from typing import Any
 
 import httpx
 
+from operator_eval.contracts import HTTP_GET as TOOL_NAME
 from operator_eval.runtime._preflight._report import FailureClass
-from operator_eval.runtime._preflight._requests import TOOL_MAX_TOKENS, TOOL_NAME
+from operator_eval.runtime._preflight._requests import TOOL_MAX_TOKENS
 
 
 class BadReply(Exception):

@@ -4,21 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from operator_eval.contracts import HTTP_GET_SPEC as TOOL_SPEC
+
 PLAIN_PROMPT = "Reply with the word ready."
 TOOL_PROMPT = "Use the http_get tool to GET the route /health of the service. Call the tool now."
-TOOL_NAME = "http_get"
-TOOL_SPEC: dict[str, Any] = {
-    "type": "function",
-    "function": {
-        "name": TOOL_NAME,
-        "description": "Send an HTTP GET request to a route of the service and return the reply.",
-        "parameters": {
-            "type": "object",
-            "properties": {"route": {"type": "string", "description": "Route path, e.g. /status."}},
-            "required": ["route"],
-        },
-    },
-}
 PLAIN_MAX_TOKENS = 64
 TOOL_MAX_TOKENS = 256
 

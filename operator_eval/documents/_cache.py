@@ -3,7 +3,8 @@
 Rendering a world's invoices with fpdf2 costs ~30 ms a PDF, over a second per
 invoice_reconciliation dataset, paid again by every eval process. The bytes are a pure
 function of the document, the renderer's code and fpdf2's version, so they are kept
-under `$OPERATOR_EVAL_CACHE` (default `~/.cache/operator-eval`) by a digest of all three.
+under `$OPERATOR_EVAL_CACHE` (default: the user cache folder platformdirs names, which is
+`$XDG_CACHE_HOME/operator-eval` or `~/.cache/operator-eval` on Linux) by a digest of all three.
 """
 
 from __future__ import annotations
@@ -17,16 +18,17 @@ from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 
+from platformdirs import user_cache_dir
+
 CACHE_ENV = "OPERATOR_EVAL_CACHE"
 
 
 def cache_dir() -> Path:
-    """Where rendered documents are kept (`$OPERATOR_EVAL_CACHE` or `~/.cache/operator-eval`)."""
+    """Where rendered documents are kept: `$OPERATOR_EVAL_CACHE`, else the user cache folder."""
     configured = os.environ.get(CACHE_ENV)
     if configured:
         return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "operator-eval"
+    return Path(user_cache_dir("operator-eval", appauthor=False))
 
 
 @functools.cache
