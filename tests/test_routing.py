@@ -8,12 +8,12 @@ from typing import get_args
 import pytest
 
 from operator_eval.contracts import CATEGORIES, Category
-from operator_eval.report._records import SampleRecord
-from operator_eval.report._routing import (
+from operator_eval.report import (
     CategoryRule,
     Decision,
     Gate,
     RoutingPolicy,
+    SampleRecord,
     decide,
     load_policy,
     render_routing,
