@@ -22,13 +22,13 @@ from operator_eval.report import (
     bundle_viewer,
     load_policy,
     load_prices,
+    rate_colour,
     read_records,
     stats,
     viewer_link,
     write_board,
 )
 from operator_eval.report._cost import ModelPrice
-from operator_eval.report.board import rate_colour
 
 REAL_LOGS = Path("/tmp/board_logs")
 EVIL = "<script>alert(1)</script>"

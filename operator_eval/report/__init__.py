@@ -1,12 +1,13 @@
 """Reports read from Inspect logs: side-by-side scores, metrics, cost, routing, the board.
 
 Every report starts from `SampleRecord`s (`_records`: one flat record per scored run).
-`_metrics`, `_cost` and `_compare` aggregate them; `routing/` decides which model may take
-which work; `board/` builds the board's data and renders the HTML page from it; `_viewer`
+`_metrics`, `_cost` and `_compare` aggregate them; `_routing/` decides which model may take
+which work; `_board/` builds the board's data and renders the HTML page from it; `_viewer`
 bundles the Inspect viewer next to the board; `_text` lays out the commands' text tables
 and `_format` writes their numbers.
 """
 
+from operator_eval.report._board import Board, build_board, rate_colour, render_board, write_board
 from operator_eval.report._closure import Closure, SampleClosure, closure_of
 from operator_eval.report._compare import ModelColumn, column_from_log, headline, render_table
 from operator_eval.report._cost import CostSummary, PriceTable, cost_summary, load_prices
@@ -21,9 +22,7 @@ from operator_eval.report._records import (
     read_records,
     records_from_log,
 )
-from operator_eval.report._viewer import bundle_viewer, viewer_link
-from operator_eval.report.board import Board, build_board, render_board, write_board
-from operator_eval.report.routing import (
+from operator_eval.report._routing import (
     CategoryRule,
     Decision,
     Gate,
@@ -35,6 +34,7 @@ from operator_eval.report.routing import (
     routing_json,
     routing_json_schema,
 )
+from operator_eval.report._viewer import bundle_viewer, viewer_link
 
 __all__ = [
     "Board",
@@ -63,6 +63,7 @@ __all__ = [
     "load_prices",
     "log_files",
     "model_label",
+    "rate_colour",
     "read_log",
     "read_records",
     "records_from_log",

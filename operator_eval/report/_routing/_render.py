@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from operator_eval.report._routing._decision import Decision
+from operator_eval.report._routing._policy import RoutingPolicy
 from operator_eval.report._text import text_table
-from operator_eval.report.routing._decision import Decision
-from operator_eval.report.routing._policy import RoutingPolicy
 
 COLUMN_LABEL_CHARS = 32
 """A model label longer than this heads its column as `[n]`, named in a legend above the

@@ -12,14 +12,14 @@ from collections.abc import Mapping, Sequence
 from operator_eval.report._format import percent
 from operator_eval.report._metrics import Stats, by_family, by_model, stats
 from operator_eval.report._records import SampleRecord
-from operator_eval.report.routing._decision import (
+from operator_eval.report._routing._decision import (
     Decision,
     GateMetrics,
     GateOutcome,
     GateResult,
     Verdict,
 )
-from operator_eval.report.routing._policy import CategoryRule, Gate, RoutingPolicy
+from operator_eval.report._routing._policy import CategoryRule, Gate, RoutingPolicy
 
 _EPS = 1e-9
 """Slack for float comparisons of rates against thresholds."""

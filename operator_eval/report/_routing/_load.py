@@ -9,7 +9,7 @@ import yaml
 from pydantic import ValidationError
 
 from operator_eval.contracts import validation_summary
-from operator_eval.report.routing._policy import RoutingPolicy
+from operator_eval.report._routing._policy import RoutingPolicy
 
 DEFAULT_POLICY = "routing_default.yaml"
 """The packaged default policy, in the `operator_eval.report` package folder."""

@@ -5,7 +5,7 @@
 the one text a verdict cell reads) and `_render` shows decisions as a table and as JSON.
 """
 
-from operator_eval.report.routing._decision import (
+from operator_eval.report._routing._decision import (
     VERDICT_TEXT,
     Decision,
     GateMetrics,
@@ -14,15 +14,15 @@ from operator_eval.report.routing._decision import (
     RoutingCell,
     Verdict,
 )
-from operator_eval.report.routing._engine import check_gate, decide, decide_category
-from operator_eval.report.routing._load import DEFAULT_POLICY, load_policy, parse_policy
-from operator_eval.report.routing._policy import (
+from operator_eval.report._routing._engine import check_gate, decide, decide_category
+from operator_eval.report._routing._load import DEFAULT_POLICY, load_policy, parse_policy
+from operator_eval.report._routing._policy import (
     CategoryRule,
     Gate,
     RoutingPolicy,
     routing_json_schema,
 )
-from operator_eval.report.routing._render import (
+from operator_eval.report._routing._render import (
     COLUMN_LABEL_CHARS,
     render_routing,
     routing_grid,
