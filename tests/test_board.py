@@ -15,15 +15,19 @@ from typing import Any
 import pytest
 
 from operator_eval.report import (
+    Board,
     PriceTable,
     RoutingPolicy,
     SampleRecord,
     TokenUsage,
+    build_board,
     bundle_viewer,
+    decide,
     load_policy,
     load_prices,
     rate_colour,
     read_records,
+    render_board,
     stats,
     viewer_link,
     write_board,
@@ -250,6 +254,23 @@ def test_writes_index_routing_and_board_json(board: Path) -> None:
     }
     assert len(numbers["failed"]) == 7
     assert numbers["problems"] == ["/logs/bad.eval: cannot read log: <b>BadZipFile</b>"]
+
+
+def test_board_json_is_the_board_model_the_page_is_rendered_from(board: Path) -> None:
+    data = json.loads((board.parent / "board.json").read_text())
+    model = Board.model_validate(data)
+    assert model.model_dump(mode="json") == data
+    built = build_board(
+        sample_records(),
+        decide(policy(), sample_records()),
+        policy=policy(),
+        prices=prices(),
+        problems=["/logs/bad.eval: cannot read log: <b>BadZipFile</b>"],
+        viewer="viewer/",
+    )
+    assert built.model_copy(update={"generated": model.generated}) == model
+    page = board.read_text(encoding="utf-8")
+    assert page == render_board(model, board.parent)  # the page is its model, rendered
 
 
 def test_page_is_self_contained(board: Path) -> None:
