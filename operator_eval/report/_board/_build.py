@@ -65,20 +65,10 @@ def _failed(
         (r for r in records if not r.resolved),
         key=lambda r: (rank.get(r.model, len(rank)), r.family, r.sample_id, r.epoch),
     )
+    copied = set(FailedRun.model_fields) - {"link"}  # the rest are the record's own fields
     return [
         FailedRun(
-            model=r.model,
-            family=r.family,
-            sample_id=r.sample_id,
-            epoch=r.epoch,
-            points=r.points,
-            max_points=r.max_points,
-            unsupported_done=r.unsupported_done,
-            safety_violation=r.safety_violation,
-            runtime_failure=r.runtime_failure,
-            labels=list(r.labels),
-            error=r.error,
-            log_path=r.log_path,
+            **{name: getattr(r, name) for name in copied},
             link=viewer_link(viewer, r) if viewer is not None else None,
         )
         for r in failed

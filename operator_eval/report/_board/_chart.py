@@ -7,7 +7,7 @@ they are, so the geometry can be tested without parsing markup.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 LABEL_WIDTH = 42
 """Characters of a failure label shown in the chart; the full label is in a tooltip."""
@@ -107,12 +107,22 @@ class TaxonomyChart:
     width: int
     height: int
     left: int = 300
-    """x of the bars' start; labels are right-aligned just before it."""
+    """x where the bars start; labels are right-aligned just before it."""
     bar_width: int = 520
     """Length of the longest possible bar (the axis)."""
     bar_height: int = 16
     top: int = 10
-    """y where the grid lines start."""
+    """y where the first heading and the grid lines start."""
+
+
+_RIGHT = 60
+"""Room right of the axis for the longest bar's count."""
+_GAP = 4
+"""Between two bars."""
+_HEADING = 24
+"""A model's heading, above its bars."""
+_GROUP_GAP = 6
+"""After a model's bars."""
 
 
 def taxonomy_chart(counts: dict[str, dict[str, int]]) -> TaxonomyChart | None:
@@ -137,35 +147,33 @@ def taxonomy_chart(counts: dict[str, dict[str, int]]) -> TaxonomyChart | None:
     maximum = max(n for per_model in counts.values() for n in per_model.values())
     step = _nice_step(maximum)
     axis_max = step * math.ceil(maximum / step)
-    left, bar_width, right = 300, 520, 60
-    bar_h, gap, group_h = 16, 4, 24
+    frame = TaxonomyChart(groups=[], ticks=[], axis_y=0, width=0, height=0)
+    left, bar_width, bar_h = frame.left, frame.bar_width, frame.bar_height
 
     def x_of(n: float) -> float:
         return left + bar_width * n / axis_max
 
     groups: list[BarGroup] = []
-    y = 10
+    y = frame.top
     for model, per_model in counts.items():
         top = y
-        y += group_h
+        y += _HEADING
         empty_y = None
         if not per_model:
             empty_y = y
-            y += bar_h + gap
+            y += bar_h + _GAP
         bars = []
         for label, n in per_model.items():
             bars.append(Bar(label=label, count=n, y=y, width=x_of(n) - left, colour=colour[label]))
-            y += bar_h + gap
+            y += bar_h + _GAP
         groups.append(BarGroup(model=model, y=top, bars=bars, empty_y=empty_y))
-        y += 6
+        y += _GROUP_GAP
     axis_y = y + 4
-    return TaxonomyChart(
+    return replace(
+        frame,
         groups=groups,
         ticks=[Tick(value=t, x=x_of(t)) for t in range(0, axis_max + 1, step)],
         axis_y=axis_y,
-        width=left + bar_width + right,
+        width=left + bar_width + _RIGHT,
         height=axis_y + 44,
-        left=left,
-        bar_width=bar_width,
-        bar_height=bar_h,
     )

@@ -37,18 +37,8 @@ class GateMetrics(BaseModel):
     @classmethod
     def from_stats(cls, families: Sequence[str], s: Stats) -> GateMetrics:
         """The subset of `Stats` a gate reports."""
-        return cls(
-            families=list(families),
-            samples=s.samples,
-            runs=s.runs,
-            epochs=s.epochs,
-            pass_hat_k=s.pass_hat_k,
-            pass_at_k=s.pass_at_k,
-            resolved_rate=s.resolved_rate,
-            unsupported_done_rate=s.unsupported_done_rate,
-            runtime_failure_rate=s.runtime_failure_rate,
-            safety_violation_rate=s.safety_violation_rate,
-        )
+        measured = s.model_dump(include=set(cls.model_fields) - {"families"})
+        return cls(families=list(families), **measured)
 
 
 class GateResult(BaseModel):
@@ -96,12 +86,7 @@ class RoutingCell(BaseModel):
 
     def cell(self) -> RoutingCell:
         """Just the cell (a `Decision` without its model, category and gates)."""
-        return RoutingCell(
-            verdict=self.verdict,
-            failing_gate=self.failing_gate,
-            failing_metric=self.failing_metric,
-            reason=self.reason,
-        )
+        return RoutingCell.model_validate(self.model_dump(include=set(RoutingCell.model_fields)))
 
 
 class Decision(RoutingCell):
