@@ -1,10 +1,11 @@
 """The Inspect log viewer next to the board: bundling it, and linking a run's transcript.
 
-Bundling runs Inspect's own CLI (`inspect view bundle`) in a subprocess rather than
-calling into Inspect: the command is Inspect's public interface for it (the function
-behind it is private to `inspect_ai.log`), and a failed or hung bundle (a huge log folder,
-a broken install) is then bounded by a timeout and reported as a warning, never a crash
-of the board it only adds links to.
+Bundling is a step of the `board` command, not of writing the board: the page only needs
+the viewer's URL. It runs Inspect's own `inspect view bundle` in a child process rather
+than calling `inspect_ai.log.bundle_log_dir` in ours: the bundler drives Inspect's display
+(a banner and a progress bar on our stdout, where the command prints one line), and in a
+child its output is captured, a hang is bounded by `BUNDLE_TIMEOUT_S`, and any failure
+becomes a warning and a board without transcript links rather than no board.
 """
 
 from __future__ import annotations
