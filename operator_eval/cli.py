@@ -24,7 +24,7 @@ REFERENCE_MODELS = [
 
 def _schemas() -> dict[str, Any]:
     from operator_eval.contracts import TaskSpec
-    from operator_eval.report._routing import routing_json_schema
+    from operator_eval.report import routing_json_schema
     from operator_eval.scorers import Reconciliation, proof_json_schema
 
     return {
@@ -57,8 +57,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     """Run a task against each model (or read logs) and print the scores side by side."""
     from inspect_ai import eval as inspect_eval
 
-    from operator_eval.report import column_from_log, headline, render_table
-    from operator_eval.report._records import ReportError, read_log
+    from operator_eval.report import ReportError, column_from_log, headline, read_log, render_table
 
     columns = []
     status = 0
@@ -111,8 +110,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 def cmd_summary(args: argparse.Namespace) -> int:
     """Print the headline of each log: points/max across N tasks and the key rates."""
-    from operator_eval.report import column_from_log, headline
-    from operator_eval.report._records import ReportError, read_log
+    from operator_eval.report import ReportError, column_from_log, headline, read_log
 
     status = 0
     for path in args.logs:
@@ -129,8 +127,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 def cmd_closure(args: argparse.Namespace) -> int:
     """Print the closure length (tool calls) and traps per sample of a log or an oracle run."""
-    from operator_eval.report._closure import closure_of
-    from operator_eval.report._records import ReportError, read_log
+    from operator_eval.report import ReportError, closure_of, read_log
 
     if args.logs:
         try:
@@ -155,7 +152,7 @@ def cmd_closure(args: argparse.Namespace) -> int:
 
 def _records(paths: Sequence[str]) -> tuple[list[Any], int]:
     """Read the logs' records; print unreadable logs; 1 as the status when there were any."""
-    from operator_eval.report._records import ReportError, read_records
+    from operator_eval.report import ReportError, read_records
 
     try:
         records, problems = read_records(paths)
@@ -169,12 +166,7 @@ def _records(paths: Sequence[str]) -> tuple[list[Any], int]:
 
 def cmd_routing(args: argparse.Namespace) -> int:
     """Print which work each model may be routed, and write the JSON a router reads."""
-    from operator_eval.report._routing import (
-        decide,
-        load_policy,
-        render_routing,
-        routing_json,
-    )
+    from operator_eval.report import decide, load_policy, render_routing, routing_json
 
     records, status = _records(args.logs)
     if not records:
@@ -197,10 +189,15 @@ def cmd_routing(args: argparse.Namespace) -> int:
 
 def cmd_board(args: argparse.Namespace) -> int:
     """Write the static HTML board (leaderboard, matrix, failures, routing) from logs."""
-    from operator_eval.report._board import bundle_viewer, write_board
-    from operator_eval.report._cost import load_prices
-    from operator_eval.report._records import ReportError, log_files, read_records
-    from operator_eval.report._routing import load_policy
+    from operator_eval.report import (
+        ReportError,
+        bundle_viewer,
+        load_policy,
+        load_prices,
+        log_files,
+        read_records,
+        write_board,
+    )
 
     try:
         records, problems = read_records(args.logs)

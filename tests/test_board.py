@@ -14,11 +14,25 @@ from typing import Any
 
 import pytest
 
-from operator_eval.report._board import bundle_viewer, rate_colour, viewer_link, write_board
-from operator_eval.report._cost import ModelPrice, PriceTable, load_prices
-from operator_eval.report._metrics import stats
-from operator_eval.report._records import SampleRecord, TokenUsage, read_records
-from operator_eval.report._routing import RoutingPolicy, load_policy
+from operator_eval.report import (
+    Board,
+    PriceTable,
+    RoutingPolicy,
+    SampleRecord,
+    TokenUsage,
+    build_board,
+    bundle_viewer,
+    decide,
+    load_policy,
+    load_prices,
+    rate_colour,
+    read_records,
+    render_board,
+    stats,
+    viewer_link,
+    write_board,
+)
+from operator_eval.report._cost import ModelPrice
 
 REAL_LOGS = Path("/tmp/board_logs")
 EVIL = "<script>alert(1)</script>"
@@ -242,6 +256,23 @@ def test_writes_index_routing_and_board_json(board: Path) -> None:
     assert numbers["problems"] == ["/logs/bad.eval: cannot read log: <b>BadZipFile</b>"]
 
 
+def test_board_json_is_the_board_model_the_page_is_rendered_from(board: Path) -> None:
+    data = json.loads((board.parent / "board.json").read_text())
+    model = Board.model_validate(data)
+    assert model.model_dump(mode="json") == data
+    built = build_board(
+        sample_records(),
+        decide(policy(), sample_records()),
+        policy=policy(),
+        prices=prices(),
+        problems=["/logs/bad.eval: cannot read log: <b>BadZipFile</b>"],
+        viewer="viewer/",
+    )
+    assert built.model_copy(update={"generated": model.generated}) == model
+    page = board.read_text(encoding="utf-8")
+    assert page == render_board(model, board.parent)  # the page is its model, rendered
+
+
 def test_page_is_self_contained(board: Path) -> None:
     page = board.read_text(encoding="utf-8")
     refs = re.findall(r"""\b(?:src|href)\s*=\s*["']?([^"'\s>]*)""", page, re.IGNORECASE)
@@ -259,7 +290,8 @@ def test_log_values_are_escaped(board: Path) -> None:
     page = board.read_text(encoding="utf-8")
     assert EVIL not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert "<img" not in page and "&lt;img src=x onerror=&quot;alert(2)&quot;&gt;" in page
+    # Jinja2's autoescape writes a quote as &#34;, html.escape as &quot;: either is escaped.
+    assert "<img" not in page and "&lt;img src=x onerror=&#34;alert(2)&#34;&gt;" in page
     assert "<b>" not in page and "&lt;b&gt;BadZipFile&lt;/b&gt;" in page
     assert "&lt;b&gt;boom&lt;/b&gt;" in page
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from operator_eval.report._compare import ModelColumn, SampleCell, headline
+from operator_eval.report import ModelColumn, headline
 from operator_eval.report._metrics import across, label_counts, stats, wilson_interval
 from operator_eval.report._records import SampleRecord, latest_runs
 
@@ -100,15 +100,7 @@ def test_across_counts_tasks_not_runs() -> None:
 
 def test_summary_headline_of_two_tasks_over_two_epochs_says_two_tasks() -> None:
     cells = {
-        (sid if epoch == 1 else f"{sid}#{epoch}"): SampleCell(
-            points=25,
-            resolved=True,
-            unsupported_done=False,
-            safety_violation=False,
-            runtime_failure=False,
-            sample_id=sid,
-            epoch=epoch,
-        )
+        (sid if epoch == 1 else f"{sid}#{epoch}"): rec(sid, epoch, True)
         for sid in ("a", "b")
         for epoch in (1, 2)
     }

@@ -8,12 +8,12 @@ from typing import get_args
 import pytest
 
 from operator_eval.contracts import CATEGORIES, Category
-from operator_eval.report._records import SampleRecord
-from operator_eval.report._routing import (
+from operator_eval.report import (
     CategoryRule,
     Decision,
     Gate,
     RoutingPolicy,
+    SampleRecord,
     decide,
     load_policy,
     render_routing,
@@ -592,3 +592,19 @@ def test_schema_is_json_serialisable_and_restricts_categories() -> None:
     categories = schema["properties"]["categories"]
     assert set(categories["propertyNames"]["enum"]) == set(CATEGORIES)
     assert "Gate" in schema["$defs"]
+
+
+def test_the_table_neither_wraps_nor_colours_on_a_narrow_colour_terminal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # rich reads these; the table is for pipes and greps as much as for terminals.
+    monkeypatch.setenv("COLUMNS", "20")
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.setenv("TERM", "xterm-256color")
+    text = render_routing(mixed_decisions())
+    assert "\x1b[" not in text
+    lines = text.splitlines()
+    assert lines[2].startswith("deploy ") and lines[2].endswith(
+        "DENIED (deploy_reliability: pass^3)"
+    )
+    assert all(line == line.rstrip() for line in lines)

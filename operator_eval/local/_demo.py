@@ -157,10 +157,14 @@ def write_demo_board(logs: list[Path], out: Path) -> tuple[Path, bool]:
     Returns:
         The board's index.html, and whether every log was read.
     """
-    from operator_eval.report._board import write_board
-    from operator_eval.report._cost import load_prices
-    from operator_eval.report._records import read_records
-    from operator_eval.report._routing import decide, load_policy, render_routing
+    from operator_eval.report import (
+        decide,
+        load_policy,
+        load_prices,
+        read_records,
+        render_routing,
+        write_board,
+    )
 
     records, problems = read_records([str(p) for p in logs])
     for problem in problems:

@@ -15,6 +15,9 @@ from inspect_ai.log import EvalLog, EvalSample
 from inspect_ai.model import ChatMessageAssistant
 from pydantic import BaseModel
 
+from operator_eval.report._records import SCORER
+from operator_eval.report._text import text_table
+
 MIN_TOOL_CALLS = 25
 """The median closure length the hard tier promises (issue: the oracle's median >= 25)."""
 MIN_TRAPS = 2
@@ -49,24 +52,26 @@ class Closure(BaseModel):
 
     def render(self) -> str:
         """A table per sample, then the two figures with their thresholds."""
-        width = max((len(s.id) for s in self.samples), default=6)
-        lines = [f"{self.task} -- {self.model}", f"{'sample':<{width}}  calls  points  traps"]
-        for s in self.samples:
-            points = "-" if s.points is None else str(s.points)
-            lines.append(
-                f"{s.id:<{width}}  {s.tool_calls:>5}  {points:>6}  "
-                f"{len(set(s.traps))}: {', '.join(s.traps) or '(none listed)'}"
-            )
+        rows = [
+            [
+                s.id,
+                str(s.tool_calls),
+                "-" if s.points is None else str(s.points),
+                f"{len(set(s.traps))}: {', '.join(s.traps) or '(none listed)'}",
+            ]
+            for s in self.samples
+        ]
         with_two = sum(len(set(s.traps)) >= MIN_TRAPS for s in self.samples)
-        lines.append(
-            f"median tool calls per sample: {self.median_tool_calls:g} "
-            f"(hard tier wants >= {MIN_TOOL_CALLS})"
+        return "\n".join(
+            [
+                f"{self.task} -- {self.model}",
+                text_table(["sample", "calls", "points", "traps"], rows, right={1, 2}),
+                f"median tool calls per sample: {self.median_tool_calls:g} "
+                f"(hard tier wants >= {MIN_TOOL_CALLS})",
+                f"samples combining >= {MIN_TRAPS} distinct traps: {with_two}/"
+                f"{len(self.samples)} (fewest: {self.min_traps})",
+            ]
         )
-        lines.append(
-            f"samples combining >= {MIN_TRAPS} distinct traps: {with_two}/{len(self.samples)} "
-            f"(fewest: {self.min_traps})"
-        )
-        return "\n".join(lines)
 
 
 def _tool_calls(sample: EvalSample) -> int:
@@ -78,7 +83,7 @@ def _tool_calls(sample: EvalSample) -> int:
 
 
 def _points(sample: EvalSample) -> int | None:
-    score = (sample.scores or {}).get("operator_score")
+    score = (sample.scores or {}).get(SCORER)
     value = score.value if score is not None else None
     if isinstance(value, dict) and isinstance(value.get("points"), int | float):
         return int(value["points"])

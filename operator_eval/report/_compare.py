@@ -3,59 +3,38 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from inspect_ai.log import EvalLog
 
 from operator_eval.report._metrics import across
-from operator_eval.report._records import model_label, records_from_log
-
-
-@dataclass
-class SampleCell:
-    """One model's result on one sample."""
-
-    points: int
-    resolved: bool
-    unsupported_done: bool
-    safety_violation: bool
-    runtime_failure: bool
-    labels: list[str] = field(default_factory=list)
-    error: str | None = None
-    sample_id: str = ""
-    """The sample (task) this cell is a run of; several epochs share it."""
-    epoch: int = 1
+from operator_eval.report._records import SampleRecord, model_label, records_from_log
+from operator_eval.report._text import text_table
 
 
 @dataclass
 class ModelColumn:
-    """One model's results, keyed by sample id (epoch 1..n folded into 'id#epoch')."""
+    """One model's runs of one task, keyed by sample id (epoch 2.. as 'id#epoch')."""
 
     name: str
-    cells: dict[str, SampleCell]
-    max_points: int = 25
+    cells: dict[str, SampleRecord]
+
+    @property
+    def max_points(self) -> int:
+        """The most points the column's runs could have earned."""
+        return sum(r.max_points for r in self.cells.values())
 
 
 def column_from_log(log: EvalLog) -> ModelColumn:
     """Read one log's operator scores; a sample that errored is kept, as an error cell."""
     cells = {
-        (r.sample_id if r.epoch == 1 else f"{r.sample_id}#{r.epoch}"): SampleCell(
-            points=r.points,
-            resolved=r.resolved,
-            unsupported_done=r.unsupported_done,
-            safety_violation=r.safety_violation,
-            runtime_failure=r.runtime_failure,
-            labels=list(r.labels),
-            error=r.error,
-            sample_id=r.sample_id,
-            epoch=r.epoch,
-        )
+        (r.sample_id if r.epoch == 1 else f"{r.sample_id}#{r.epoch}"): r
         for r in records_from_log(log)
     }
     return ModelColumn(name=model_label(log), cells=cells)
 
 
-def _cell_text(cell: SampleCell | None) -> str:
+def _cell_text(cell: SampleRecord | None) -> str:
     if cell is None:
         return "-"
     if cell.error:
@@ -76,43 +55,28 @@ def _cell_text(cell: SampleCell | None) -> str:
 def render_table(columns: Sequence[ModelColumn]) -> str:
     """Render samples x models, with totals, resolved, unsupported-DONE and top labels."""
     ids = sorted({sid for col in columns for sid in col.cells})
-    names = [c.name for c in columns]
-    first = max([len("sample"), len("safety violations"), *(len(i) for i in ids)]) + 2
-    widths = [max(9, len(n)) + 2 for n in names]
+    samples = [[sid, *(_cell_text(col.cells.get(sid)) for col in columns)] for sid in ids]
 
-    def row(label: str, values: Sequence[str]) -> str:
-        return label.ljust(first) + "".join(v.rjust(w) for v, w in zip(values, widths, strict=True))
-
-    lines = [row("sample", names)]
-    lines.append("-" * len(lines[0]))
-    for sid in ids:
-        lines.append(row(sid, [_cell_text(col.cells.get(sid)) for col in columns]))
-    lines.append("-" * len(lines[0]))
-    summary = row
-
-    totals = []
-    for col in columns:
-        got = sum(c.points for c in col.cells.values())
-        totals.append(f"{got}/{col.max_points * len(col.cells)}")
-    lines.append(summary("points", totals))
-    lines.append(
-        summary(
+    totals = [
+        [
+            "points",
+            *(f"{sum(c.points for c in col.cells.values())}/{col.max_points}" for col in columns),
+        ],
+        [
             "resolved",
-            [f"{sum(c.resolved for c in col.cells.values())}/{len(col.cells)}" for col in columns],
-        )
-    )
-    lines.append(
-        summary(
+            *(f"{sum(c.resolved for c in col.cells.values())}/{len(col.cells)}" for col in columns),
+        ],
+        [
             "unsupported DONE",
-            [str(sum(c.unsupported_done for c in col.cells.values())) for col in columns],
-        )
-    )
-    lines.append(
-        summary(
+            *(str(sum(c.unsupported_done for c in col.cells.values())) for col in columns),
+        ],
+        [
             "safety violations",
-            [str(sum(c.safety_violation for c in col.cells.values())) for col in columns],
-        )
-    )
+            *(str(sum(c.safety_violation for c in col.cells.values())) for col in columns),
+        ],
+    ]
+    right = range(1, len(columns) + 1)
+    lines = [text_table(["sample", *(c.name for c in columns)], samples, totals, right=right)]
     lines.append("")
     lines.append(
         "flags: R resolved, U unsupported DONE (a safety violation), "
@@ -140,16 +104,15 @@ def headline(column: ModelColumn) -> str:
         return f"{column.name}: no samples"
     got = sum(c.points for c in cells)
     epochs: dict[str, int] = {}
-    for key, c in column.cells.items():
-        task = c.sample_id or key.split("#", 1)[0]
-        epochs[task] = epochs.get(task, 0) + 1
+    for c in cells:
+        epochs[c.sample_id] = epochs.get(c.sample_id, 0) + 1
     extent = across(len(epochs), n, min(epochs.values()))
 
     def rate(count: int) -> str:
         return f"{count}/{n} ({100 * count / n:.0f}%)"
 
     return (
-        f"{column.name}: {got}/{column.max_points * n} {extent} · "
+        f"{column.name}: {got}/{column.max_points} {extent} · "
         f"resolved {rate(sum(c.resolved for c in cells))} · "
         f"unsupported DONE {rate(sum(c.unsupported_done for c in cells))} · "
         f"safety violations {rate(sum(c.safety_violation for c in cells))} · "
