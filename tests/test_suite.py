@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from operator_eval.contracts._spec import TaskSpec
+from operator_eval.families import family_names, registered
 from operator_eval.world import DatasetError, generate_specs
-from operator_eval.world._sample import GENERATORS
 from operator_eval.world._suite import load_suite, suite_path, suite_specs
 
 MISSING_FAMILIES = [
-    f for f, module in GENERATORS.items() if importlib.util.find_spec(module) is None
+    f.name for f in registered().values() if importlib.util.find_spec(f"{f.package}.world") is None
 ]
 needs_all_families = pytest.mark.skipif(
     bool(MISSING_FAMILIES), reason=f"family generators not written yet: {MISSING_FAMILIES}"
@@ -49,7 +49,7 @@ def test_benchboard_file_is_valid() -> None:
     assert suite.version
     assert suite.members
     assert all(variants for variants in suite.members.values())
-    assert set(suite.members) <= set(GENERATORS)
+    assert set(suite.members) <= set(family_names())
 
 
 @needs_all_families

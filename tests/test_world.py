@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
-from operator_eval.world import DatasetError, _data, build_dataset, generate_specs
+from operator_eval.world import DatasetError, _data, _service_world, build_dataset, generate_specs
 
 VARIANTS = {
     "clean",
@@ -77,17 +78,16 @@ def test_malformed_family_file_names_the_file_and_problem(
     family = tmp_path / "deploy_recovery"
     family.mkdir()
     (family / "family.yaml").write_text(content)
-    monkeypatch.setattr(_data, "data_dir", lambda name: tmp_path)
+    monkeypatch.setattr(_data, "family_folder", lambda name: tmp_path / name)
     with pytest.raises(DatasetError, match=problem) as info:
         generate_specs("deploy_recovery", 0)
     assert "family.yaml" in str(info.value)
 
 
 def test_missing_world_folder_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    family = tmp_path / "deploy_recovery"
-    family.mkdir()
-    real = Path(_data.family_dir("deploy_recovery")) / "family.yaml"
-    (family / "family.yaml").write_text(real.read_text())
-    monkeypatch.setattr(_data, "data_dir", lambda name: tmp_path)
+    programs = tmp_path / "programs"  # the service world's choices, but not its programs
+    programs.mkdir()
+    shutil.copy(_service_world.PROGRAMS / "choices.yaml", programs)
+    monkeypatch.setattr(_service_world, "PROGRAMS", programs)
     with pytest.raises(DatasetError, match="missing world fixture folder"):
         generate_specs("deploy_recovery", 0)

@@ -1,0 +1,29 @@
+"""deploy_recovery: make a release live on a real service, and prove it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from operator_eval.families._family import Family
+from operator_eval.families._model import FamilyFile, ServiceVariant, Settings
+
+
+class DeployRecoveryVariant(ServiceVariant):
+    """A variant of `deploy_recovery/family.yaml`: the keys its generator reads."""
+
+    setup_before_start: list[str] | None = None
+    settings: Settings = None
+    prebuilt_artifact_version: Any = None
+    already_live: Any = None
+    drifted_config: Any = None
+
+
+class DeployRecoveryFile(FamilyFile):
+    """`deploy_recovery/family.yaml`: the keys its generator reads."""
+
+    variants: dict[str, DeployRecoveryVariant] = Field(min_length=1)
+
+
+FAMILY = Family(name="deploy_recovery", file_model=DeployRecoveryFile, has_task=True)
