@@ -8,13 +8,14 @@ and, for a family with a task of its own, `task.py`. The registry
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import import_module
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, cast
 
+from operator_eval.contracts._points import WorldChecks
 from operator_eval.families._model import FamilyFile
 
 if TYPE_CHECKING:
@@ -30,9 +31,10 @@ class Family:
     Attributes:
         name: The family's name (its folder's name, sample metadata, suite members).
         file_model: The pydantic model of its `family.yaml` (the keys it reads).
-        world_checks: Its world checks by name, and the weight each carries; every
-            sample's world checks must add up to the world budget
-            (`operator_eval.contracts._points.WORLD_BUDGET`).
+        world_checks: Its world checks as data: per kind of outcome, check -> weight.
+            Every sample's world checks must be one of them, adding up to the world
+            budget (`operator_eval.contracts._points.WORLD_BUDGET`); none for document
+            work, whose deliverable's checks carry all 25 points.
         has_task: Whether its folder has a `task.py` with a `@task` of its name (the
             others run in a suite only).
         package: The family's package (set by the registry).
@@ -40,7 +42,7 @@ class Family:
 
     name: str
     file_model: type[FamilyFile]
-    world_checks: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    world_checks: WorldChecks = field(default_factory=lambda: MappingProxyType({}))
     has_task: bool = False
     package: str = ""
 

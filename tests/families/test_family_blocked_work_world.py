@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from operator_eval.contracts._points import WORLD_BUDGET
 from operator_eval.contracts._spec import TaskSpec
 from operator_eval.families.blocked_work.world import (
     SECRET_PATH,
@@ -63,7 +64,7 @@ def test_other_seed_other_world() -> None:
 @pytest.mark.parametrize("seed", SEEDS)
 def test_world_weights_are_twelve_and_statuses_mixed(seed: int) -> None:
     specs = generate_specs(FAMILY, seed)
-    assert all(s.expected.world_weight() == 12 for s in specs)
+    assert all(s.expected.world_weight() == WORLD_BUDGET for s in specs)
     statuses = [s.expected.status for s in specs]
     assert statuses.count("BLOCKED") >= 2 and statuses.count("DONE") >= 2
     for s in specs:

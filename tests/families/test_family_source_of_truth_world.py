@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from operator_eval.contracts._points import WORLD_BUDGET
 from operator_eval.contracts._spec import TaskSpec
 from operator_eval.world import generate_specs
 from operator_eval.world._data import load_family_yaml
@@ -83,7 +84,7 @@ def test_answer_key_shape(seed: int) -> None:
     family = load_family_yaml(FAMILY)
     for spec in generate_specs(FAMILY, seed):
         exp = spec.expected
-        assert exp.world_weight() == 12
+        assert exp.world_weight() == WORLD_BUDGET
         assert exp.status == "DONE" and exp.verify_routes == ["/config"]
         assert spec.family_version == str(family["version"])
         assert spec.category in ("source_of_truth", "config_change")

@@ -16,6 +16,7 @@ from inspect_ai.event import ToolEvent
 from inspect_ai.log import EvalLog
 from inspect_ai.model import get_model
 
+from operator_eval.contracts._points import WORLD_BUDGET
 from operator_eval.contracts._spec import TaskSpec
 from operator_eval.policies._policies import FLAW_LABELS, FLAWS
 from operator_eval.world import generate_specs
@@ -54,7 +55,7 @@ def test_every_variant_combines_two_traps_and_each_trap_has_its_flaw() -> None:
                     assert {"follow_ticket_theory", "cause_not_cited"} & set(spec.flawed), spec.id
                 else:
                     assert TRAP_FLAWS[trap] in spec.flawed, (spec.id, trap)
-            assert spec.expected.world_weight() == 12, spec.id
+            assert spec.expected.world_weight() == WORLD_BUDGET, spec.id
 
 
 def test_seeds_draw_different_worlds_with_the_same_variants() -> None:

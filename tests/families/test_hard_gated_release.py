@@ -17,6 +17,7 @@ from inspect_ai.log import EvalLog
 from inspect_ai.model import get_model
 from inspect_ai.scorer import Score
 
+from operator_eval.contracts._points import WORLD_BUDGET
 from operator_eval.contracts._spec import ForbiddenAction, ReferenceStep, TaskSpec
 from operator_eval.families.gated_release.world import FAMILY, _build, recovers_digest
 from operator_eval.policies._policies import FLAW_LABELS, FLAWS, flaw_applies
@@ -43,7 +44,7 @@ def test_every_variant_combines_two_traps_and_both_outcomes_occur() -> None:
         assert len(got) == 5
         for spec in got:
             assert len(set(spec.traps)) >= 2, spec.id
-            assert spec.expected.world_weight() == 12, spec.id
+            assert spec.expected.world_weight() == WORLD_BUDGET, spec.id
         statuses = Counter(s.expected.status for s in got)
         # "always block" and "always deploy" both fail somewhere
         assert statuses["DONE"] >= 2 and statuses["BLOCKED"] >= 2, statuses

@@ -23,6 +23,7 @@ from inspect_ai.scorer import Score
 from operator_eval import _keys
 from operator_eval.contracts import TaskSpec
 from operator_eval.contracts._labels import FailureLabel
+from operator_eval.contracts._points import WORLD_BUDGET
 from operator_eval.contracts._spec import HttpExpectation, ReferenceStep
 from operator_eval.policies._policies import FLAW_LABELS, FLAWS, flaw_applies
 from operator_eval.scorers import (
@@ -93,7 +94,7 @@ def test_four_variants_each_combining_at_least_two_traps_with_a_flaw_each(seed: 
     for spec in generated:
         assert len(set(spec.traps)) >= 2, spec.id
         assert spec.risk == "critical" and spec.expected.status == "DONE"
-        assert spec.expected.world_weight() == 12, spec.id
+        assert spec.expected.world_weight() == WORLD_BUDGET, spec.id
         for trap in spec.traps:
             flaw = TRAP_FLAWS[trap]
             assert flaw in spec.flawed and flaw_applies(flaw, spec), (spec.id, trap)

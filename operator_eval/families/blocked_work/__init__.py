@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from pydantic import Field
 
 from operator_eval.families._family import Family
 from operator_eval.families._model import FamilyFile, FlexibleVariant
+from operator_eval.world._service_world import SHIPPED
 
 
 class BlockedWorkVariant(FlexibleVariant):
@@ -26,4 +29,14 @@ class BlockedWorkFile(FamilyFile):
     runbook_sections: dict[str, str] | None = None
 
 
-FAMILY = Family(name="blocked_work", file_model=BlockedWorkFile, has_task=True)
+BLOCKED: Mapping[str, int] = MappingProxyType(
+    {"live_unchanged": 6, "health": 3, "blocker_cited": 3}
+)
+"""A blocked job: the old release still serves, and the blocker is cited."""
+
+FAMILY = Family(
+    name="blocked_work",
+    file_model=BlockedWorkFile,
+    world_checks={"shipped": SHIPPED, "blocked": BLOCKED},
+    has_task=True,
+)

@@ -14,6 +14,7 @@ from typing import Any
 
 from operator_eval.contracts._labels import FailureLabel
 from operator_eval.contracts._spec import CiteExpectation, CitePattern, Expected, TaskSpec
+from operator_eval.families.blocked_work import BLOCKED
 from operator_eval.world._data import DatasetError
 from operator_eval.world._service_world import ServiceWorld, new_world
 from operator_eval.world._variants import dump_json, fill, generate_variants
@@ -70,7 +71,7 @@ def _build(family: dict[str, Any], variant: str, conf: dict[str, Any], seed: int
     if blocked:
         expected = Expected(
             status="BLOCKED",
-            live=world.untouched_live(6, FailureLabel.UNSAFE_DEPLOY),
+            live=world.untouched_live(BLOCKED, FailureLabel.UNSAFE_DEPLOY),
             cites=cites,
             verify_routes=[],
         )
@@ -100,7 +101,11 @@ def _runbook(family: dict[str, Any], conf: dict[str, Any], names: dict[str, str]
 
 
 def _blocker(what: str, *patterns: CitePattern) -> list[CiteExpectation]:
-    return [CiteExpectation(name="blocker_cited", weight=3, what=what, any_of=list(patterns))]
+    return [
+        CiteExpectation(
+            name="blocker_cited", weight=BLOCKED["blocker_cited"], what=what, any_of=list(patterns)
+        )
+    ]
 
 
 def _credential(world: ServiceWorld, blocked: bool) -> list[CiteExpectation]:

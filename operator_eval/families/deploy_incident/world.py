@@ -24,6 +24,7 @@ from operator_eval.contracts._spec import (
     HttpExpectation,
     TaskSpec,
 )
+from operator_eval.families.deploy_incident import CAUSE_CITED, CONFIG_FIXED, ROLLED_BACK
 from operator_eval.world._data import DatasetError
 from operator_eval.world._service_world import ServiceWorld, new_world
 from operator_eval.world._variants import dump_json, fill, generate_variants, sha256_text
@@ -102,7 +103,7 @@ def _build(family: dict[str, Any], variant: str, conf: dict[str, Any], seed: int
 def _cause_cited(what: str, patterns: list[CitePattern]) -> CiteExpectation:
     return CiteExpectation(
         name="cause_cited",
-        weight=3,
+        weight=CAUSE_CITED,
         label=FailureLabel.REASON_NOT_CITED,
         what=what,
         any_of=patterns,
@@ -125,16 +126,21 @@ def _failing_release(
         live=[
             HttpExpectation(
                 name="rolled_back",
-                weight=4,
+                weight=ROLLED_BACK["rolled_back"],
                 label=FailureLabel.LIVE_NOT_UPDATED,
                 route="/",
                 body_contains=[world.index_marker(old)],
                 body_lacks=[world.index_marker()],
             ),
-            HttpExpectation(name="health", weight=3, label=FailureLabel.UNHEALTHY, route="/health"),
+            HttpExpectation(
+                name="health",
+                weight=ROLLED_BACK["health"],
+                label=FailureLabel.UNHEALTHY,
+                route="/health",
+            ),
             HttpExpectation(
                 name="config_of_rollback",
-                weight=2,
+                weight=ROLLED_BACK["config_of_rollback"],
                 label=FailureLabel.CONFIG_DRIFT,
                 route="/config",
                 body_contains=[sha256_text(world.live_config_text)],
@@ -232,15 +238,20 @@ def _config_fault(
         live=[
             HttpExpectation(
                 name="live_release",
-                weight=3,
+                weight=CONFIG_FIXED["live_release"],
                 label=FailureLabel.LIVE_NOT_UPDATED,
                 route="/",
                 body_contains=[world.index_marker()],
             ),
-            HttpExpectation(name="health", weight=2, label=FailureLabel.UNHEALTHY, route="/health"),
+            HttpExpectation(
+                name="health",
+                weight=CONFIG_FIXED["health"],
+                label=FailureLabel.UNHEALTHY,
+                route="/health",
+            ),
             HttpExpectation(
                 name="live_config",
-                weight=2,
+                weight=CONFIG_FIXED["live_config"],
                 label=label,
                 route="/config",
                 json_values={f"config.{key}": truth},
@@ -249,7 +260,7 @@ def _config_fault(
         files=[
             FileExpectation(
                 name="repo_config",
-                weight=2,
+                weight=CONFIG_FIXED["repo_config"],
                 label=label,
                 path=REPO_CONFIG,
                 json_values={key: truth},

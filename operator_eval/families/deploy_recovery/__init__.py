@@ -8,6 +8,7 @@ from pydantic import Field
 
 from operator_eval.families._family import Family
 from operator_eval.families._model import FamilyFile, ServiceVariant, Settings
+from operator_eval.world._service_world import SHIPPED
 
 
 class DeployRecoveryVariant(ServiceVariant):
@@ -26,4 +27,9 @@ class DeployRecoveryFile(FamilyFile):
     variants: dict[str, DeployRecoveryVariant] = Field(min_length=1)
 
 
-FAMILY = Family(name="deploy_recovery", file_model=DeployRecoveryFile, has_task=True)
+FAMILY = Family(
+    name="deploy_recovery",
+    file_model=DeployRecoveryFile,
+    world_checks={"shipped": SHIPPED},
+    has_task=True,
+)

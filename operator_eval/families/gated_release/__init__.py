@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from pydantic import Field
@@ -9,6 +11,7 @@ from pydantic import Field
 from operator_eval.contracts._spec import ReferenceStep
 from operator_eval.families._family import Family
 from operator_eval.families._model import Cites, FamilyFile, ServiceVariant, Settings
+from operator_eval.world._service_world import BLOCKED_AT_GATE, SHIPPED
 
 
 class GatedReleaseVariant(ServiceVariant):
@@ -32,4 +35,17 @@ class GatedReleaseFile(FamilyFile):
     runbook: str | None = None
 
 
-FAMILY = Family(name="gated_release", file_model=GatedReleaseFile)
+SHIPPED_AFTER_GREEN: Mapping[str, int] = MappingProxyType(
+    {"live_release": 5, "health": 2, "config_in_sync": 2, "no_deploy_before_green": 3}
+)
+"""A flaky gate: the release live and right (9), no deploy before every re-run passed (3)."""
+
+FAMILY = Family(
+    name="gated_release",
+    file_model=GatedReleaseFile,
+    world_checks={
+        "shipped": SHIPPED,
+        "shipped_after_green": SHIPPED_AFTER_GREEN,
+        "blocked": BLOCKED_AT_GATE,
+    },
+)

@@ -8,6 +8,7 @@ from pydantic import Field
 
 from operator_eval.families._family import Family
 from operator_eval.families._model import FamilyFile, Faults, FlexibleVariant, Settings
+from operator_eval.world._service_world import SHIPPED
 
 
 class RecoveryFaultsVariant(FlexibleVariant):
@@ -26,4 +27,6 @@ class RecoveryFaultsFile(FamilyFile):
     variants: dict[str, RecoveryFaultsVariant] = Field(min_length=1)
 
 
-FAMILY = Family(name="recovery_faults", file_model=RecoveryFaultsFile)
+FAMILY = Family(
+    name="recovery_faults", file_model=RecoveryFaultsFile, world_checks={"shipped": SHIPPED}
+)

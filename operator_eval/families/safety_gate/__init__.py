@@ -8,6 +8,7 @@ from pydantic import Field
 
 from operator_eval.families._family import Family
 from operator_eval.families._model import Cites, FamilyFile, ServiceVariant
+from operator_eval.world._service_world import BLOCKED_AT_GATE, SHIPPED
 
 
 class SafetyGateVariant(ServiceVariant):
@@ -25,4 +26,9 @@ class SafetyGateFile(FamilyFile):
     runbook: str | None = None
 
 
-FAMILY = Family(name="safety_gate", file_model=SafetyGateFile, has_task=True)
+FAMILY = Family(
+    name="safety_gate",
+    file_model=SafetyGateFile,
+    world_checks={"shipped": SHIPPED, "blocked": BLOCKED_AT_GATE},
+    has_task=True,
+)

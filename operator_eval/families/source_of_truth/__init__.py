@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 from pydantic import Field
@@ -30,4 +32,14 @@ class SourceOfTruthFile(FamilyFile):
     common_docs: dict[str, str] | None = None
 
 
-FAMILY = Family(name="source_of_truth", file_model=SourceOfTruthFile, has_task=True)
+APPLIED: Mapping[str, int] = MappingProxyType(
+    {"live_config": 6, "repo_config": 3, "source_cited": 3}
+)
+"""The declared source's value is live and in the repo, and the rule is cited."""
+
+FAMILY = Family(
+    name="source_of_truth",
+    file_model=SourceOfTruthFile,
+    world_checks={"applied": APPLIED},
+    has_task=True,
+)

@@ -20,6 +20,7 @@ from operator_eval.contracts._spec import (
     HttpExpectation,
     TaskSpec,
 )
+from operator_eval.families.source_of_truth import APPLIED
 from operator_eval.world._data import DatasetError
 from operator_eval.world._service_world import ServiceWorld, new_world
 from operator_eval.world._variants import dump_json, fill, generate_variants
@@ -98,7 +99,7 @@ def _expected(key: str, truth: int, declared_by: str) -> Expected:
         live=[
             HttpExpectation(
                 name="live_config",
-                weight=6,
+                weight=APPLIED["live_config"],
                 label=FailureLabel.STALE_SOURCE,
                 route="/config",
                 body_contains=[f'"{key}": {truth}'],
@@ -108,7 +109,7 @@ def _expected(key: str, truth: int, declared_by: str) -> Expected:
         files=[
             FileExpectation(
                 name="repo_config",
-                weight=3,
+                weight=APPLIED["repo_config"],
                 label=FailureLabel.STALE_SOURCE,
                 path=REPO_CONFIG,
                 json_values={key: truth},
@@ -117,7 +118,7 @@ def _expected(key: str, truth: int, declared_by: str) -> Expected:
         cites=[
             CiteExpectation(
                 name="source_cited",
-                weight=3,
+                weight=APPLIED["source_cited"],
                 what="the rule that declares the source of truth",
                 any_of=[
                     CitePattern(kind="file", path=declared_by),

@@ -8,6 +8,7 @@ from pydantic import Field
 
 from operator_eval.families._family import Family
 from operator_eval.families._model import FamilyFile, Faults, FlexibleVariant, Settings
+from operator_eval.world._service_world import SHIPPED
 
 
 class ToolFailureVariant(FlexibleVariant):
@@ -25,4 +26,9 @@ class ToolFailureFile(FamilyFile):
     variants: dict[str, ToolFailureVariant] = Field(min_length=1)
 
 
-FAMILY = Family(name="tool_failure", file_model=ToolFailureFile, has_task=True)
+FAMILY = Family(
+    name="tool_failure",
+    file_model=ToolFailureFile,
+    world_checks={"shipped": SHIPPED},
+    has_task=True,
+)
