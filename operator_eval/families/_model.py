@@ -9,7 +9,7 @@ the place and the keys the family reads. Any key starting with `x-` is free.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast, get_args
 
 from pydantic import Field
 
@@ -51,6 +51,11 @@ class FamilyFile(StrictModel):
     description: str | None = None
     ticket: str | None = None
     variants: Mapping[str, VariantFile] = Field(min_length=1)
+
+    @classmethod
+    def variant_model(cls) -> type[VariantFile]:
+        """The model of one variant (what the family narrowed `variants` to)."""
+        return cast(type[VariantFile], get_args(cls.model_fields["variants"].annotation)[1])
 
 
 class DocumentFamilyFile(FamilyFile):

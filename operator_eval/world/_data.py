@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from operator_eval.contracts._models import validation_summary
 from operator_eval.families import get_family
@@ -201,9 +201,8 @@ def _check_keys(path: Path, family: str, data: dict[Any, Any]) -> None:
     and unknown keys are left out of the type check, so each problem has one message.
     """
     model = get_family(family).file_model
-    variant_model = model.model_fields["variants"].annotation
-    variant_fields = _fields(getattr(variant_model, "__args__", (None, None))[1])
-    top_fields = _fields(model)
+    top_fields = frozenset(model.model_fields)
+    variant_fields = frozenset(model.variant_model().model_fields)
     places = [("top level", data, top_fields)]
     places += [(f"variants.{n}", conf, variant_fields) for n, conf in data["variants"].items()]
     known_only = {k: v for k, v in data.items() if k in top_fields}
@@ -230,13 +229,6 @@ def _check_keys(path: Path, family: str, data: dict[Any, Any]) -> None:
                 f"(this family reads: {', '.join(sorted(known))})",
                 path=path,
             )
-
-
-def _fields(model: Any) -> frozenset[str]:
-    """The keys a file model declares (none for a model that is not one)."""
-    if isinstance(model, type) and issubclass(model, BaseModel):
-        return frozenset(model.model_fields)
-    return frozenset()
 
 
 @contextmanager
