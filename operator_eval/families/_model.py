@@ -17,6 +17,11 @@ from operator_eval.contracts._models import StrictModel
 from operator_eval.contracts._spec import ReferenceStep
 from operator_eval.contracts._vocabulary import Category, Risk
 
+# The keys several families type the same way.
+Settings = dict[str, Any] | None
+Faults = list[dict[str, Any]] | None
+Cites = list[dict[str, Any]] | None
+
 
 class VariantFile(StrictModel):
     """The keys every variant may have: its work category, risk and traps."""
@@ -39,6 +44,20 @@ class FlexibleVariant(ServiceVariant):
 
     setup_before_start: list[str] | None = None
     flawed: dict[str, list[ReferenceStep]] | None = None
+
+
+class ReleaseSettings(StrictModel):
+    """Variant keys of a family that tunes the deploy and may leave a prebuilt artefact."""
+
+    settings: Settings = None
+    prebuilt_artifact_version: Any = None
+
+
+class LiveState(StrictModel):
+    """Variant keys of a family whose release may already be live (its config drifted)."""
+
+    already_live: Any = None
+    drifted_config: Any = None
 
 
 class FamilyFile(StrictModel):
@@ -64,9 +83,3 @@ class DocumentFamilyFile(FamilyFile):
     issuers: list[str] | None = Field(default=None, min_length=1)
     customers: list[str] | None = Field(default=None, min_length=4)
     products: list[list[Any]] | None = Field(default=None, min_length=1)
-
-
-# The keys several families type the same way.
-Settings = dict[str, Any] | None
-Faults = list[dict[str, Any]] | None
-Cites = list[dict[str, Any]] | None

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import Field
 
 from operator_eval.families._family import Family
-from operator_eval.families._model import FamilyFile, ServiceVariant, Settings
+from operator_eval.families._model import FamilyFile, LiveState, ReleaseSettings, ServiceVariant
 from operator_eval.world._service_world import SHIPPED
 
 
-class DeployRecoveryVariant(ServiceVariant):
+class DeployRecoveryVariant(ServiceVariant, ReleaseSettings, LiveState):
     """A variant of `deploy_recovery/family.yaml`: the keys its generator reads."""
 
     setup_before_start: list[str] | None = None
-    settings: Settings = None
-    prebuilt_artifact_version: Any = None
-    already_live: Any = None
-    drifted_config: Any = None
 
 
 class DeployRecoveryFile(FamilyFile):

@@ -10,16 +10,14 @@ from pydantic import Field
 
 from operator_eval.contracts._spec import ReferenceStep
 from operator_eval.families._family import Family
-from operator_eval.families._model import Cites, FamilyFile, ServiceVariant, Settings
+from operator_eval.families._model import Cites, FamilyFile, ReleaseSettings, ServiceVariant
 from operator_eval.world._service_world import BLOCKED_AT_GATE, SHIPPED
 
 
-class GatedReleaseVariant(ServiceVariant):
+class GatedReleaseVariant(ServiceVariant, ReleaseSettings):
     """A variant of `gated_release/family.yaml`: the keys its generator reads."""
 
     flawed: dict[str, list[ReferenceStep]] | None = None
-    settings: Settings = None
-    prebuilt_artifact_version: Any = None
     cite: Cites = None
     failed_checks: Any = None
     approval: Any = None

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import Field
 
 from operator_eval.families._family import Family
-from operator_eval.families._model import FamilyFile, Faults, FlexibleVariant, Settings
+from operator_eval.families._model import (
+    FamilyFile,
+    Faults,
+    FlexibleVariant,
+    LiveState,
+    ReleaseSettings,
+)
 from operator_eval.world._service_world import SHIPPED
 
 
-class RecoveryFaultsVariant(FlexibleVariant):
+class RecoveryFaultsVariant(FlexibleVariant, ReleaseSettings, LiveState):
     """A variant of `recovery_faults/family.yaml`: the keys its generator reads."""
 
-    settings: Settings = None
-    prebuilt_artifact_version: Any = None
-    already_live: Any = None
-    drifted_config: Any = None
     faults: Faults = None
 
 

@@ -7,15 +7,13 @@ from typing import Any
 from pydantic import Field
 
 from operator_eval.families._family import Family
-from operator_eval.families._model import FamilyFile, Faults, FlexibleVariant, Settings
+from operator_eval.families._model import FamilyFile, Faults, FlexibleVariant, ReleaseSettings
 from operator_eval.world._service_world import SHIPPED
 
 
-class ToolFailureVariant(FlexibleVariant):
+class ToolFailureVariant(FlexibleVariant, ReleaseSettings):
     """A variant of `tool_failure/family.yaml`: the keys its generator reads."""
 
-    settings: Settings = None
-    prebuilt_artifact_version: Any = None
     old_artifact: Any = None
     faults: Faults = None
 
