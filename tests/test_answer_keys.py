@@ -26,12 +26,12 @@ What is searched for (the needles, per sample; see `answer_key_needles`):
   as `"payments": [],` is anybody's JSON). The sample's workspace is exempt from these: what the
   world shows (a live body, a built release) is evidence the agent is meant to find.
 - `dataset`: lines of at least 24 characters of the family's key file
-  `datasets/<family>/family.yaml` and of the suite's `datasets/benchboard/suite.yaml`
+  `operator_eval/families/<family>/family.yaml` and of the suites' `datasets/*/suite.yaml`
   that no world of the family holds (templates with their placeholders, variant
   settings, reference solutions, comments).
 - `source`: the key's generator, up to 3 lines of at least 40 characters per module of
-  `operator_eval/world/` that no world holds: with the package and the seed, the key can
-  be regenerated.
+  `operator_eval/world/` and of the families' folders that no world holds: with the package
+  and the seed, the key can be regenerated.
 
 Where:
 
@@ -80,6 +80,7 @@ from operator_eval._paths import data_dir
 from operator_eval.contracts import TaskSpec
 from operator_eval.sandbox import BwrapConfig, BwrapSandboxEnvironment, bwrap_problem
 from operator_eval.world import build_dataset, generate_specs, world_cleanup, world_setup
+from operator_eval.world._data import family_file
 from operator_eval.world._sample import families
 
 PROBLEM = bwrap_problem()
@@ -93,7 +94,9 @@ pytestmark = needs_bwrap
 FAMILIES = families()
 SEED = 0
 STORE_KEY = "answer_key_search"
-WORLD_MODULES = Path(operator_eval.__file__).resolve().parent / "world"
+PACKAGE = Path(operator_eval.__file__).resolve().parent
+KEY_MODULES = sorted([*(PACKAGE / "world").glob("*.py"), *(PACKAGE / "families").glob("*/*.py")])
+"""The key generators: the world machinery and each family's model, generator and task."""
 
 # -- the needles ---------------------------------------------------------------------------
 
@@ -183,7 +186,7 @@ def dataset_lines(family: str, worlds: str) -> list[str]:
     """Lines of the family's key file (and the suites') that no world of the family holds."""
     root = data_dir("datasets")
     suites = [root / name / "suite.yaml" for name in ("benchboard", "benchboard_hard")]
-    files = [root / family / "family.yaml", *suites]
+    files = [family_file(family), *suites]
     return [
         line
         for path in files
@@ -194,7 +197,7 @@ def dataset_lines(family: str, worlds: str) -> list[str]:
 def source_lines(worlds: str) -> list[str]:
     """Up to 3 lines per module of the key generators that no world holds."""
     lines: list[str] = []
-    for module in sorted(WORLD_MODULES.glob("*.py")):
+    for module in KEY_MODULES:
         found = list(_lines_not_in(module.read_text(encoding="utf-8"), worlds, 40))
         lines += found[:3]
     return lines

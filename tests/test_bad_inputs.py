@@ -1,8 +1,9 @@
 """Bad inputs: hand-edited datasets and corrupt logs give one clear error naming the file.
 
-Dataset tests copy `datasets/` to a temp folder, break one thing, and point the loaders
-at the copy. Report tests feed damaged copies of one real `.eval` log (an oracle run of
-one deploy_recovery sample) to `read_records` and to the `operator-eval` commands.
+Dataset tests copy every family's data (and the suites) to a temp folder, break one
+thing, and point the loaders at the copy. Report tests feed damaged copies of one real
+`.eval` log (an oracle run of one deploy_recovery sample) to `read_records` and to the
+`operator-eval` commands.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from inspect_ai.log import read_eval_log, write_eval_log
 
 from operator_eval._paths import data_dir
 from operator_eval.cli import main
+from operator_eval.families import family_names
 from operator_eval.report import ReportError, read_log, read_records
 from operator_eval.tasks import benchboard, deploy_recovery
-from operator_eval.world import DatasetError, _data, _suite, generate_specs
+from operator_eval.world import DatasetError, _data, _service_world, _suite, generate_specs
 from operator_eval.world._suite import suite_specs
 
 # --- datasets ------------------------------------------------------------------------------
@@ -28,10 +30,20 @@ from operator_eval.world._suite import suite_specs
 
 @pytest.fixture
 def datasets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A private copy of `datasets/` that the family and suite loaders read."""
+    """A private copy of the families' data, the service world's programs and the suites.
+
+    `<root>/<family>/` for each family's folder (its data, not its code),
+    `<root>/programs/` for the service world's, `<root>/<suite>/suite.yaml` for suites.
+    """
     root = tmp_path / "datasets"
     shutil.copytree(data_dir("datasets"), root, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(_data, "data_dir", lambda name: root)
+    for family in family_names():
+        shutil.copytree(
+            _data.family_dir(family), root / family, ignore=shutil.ignore_patterns("*.py[co]")
+        )
+    shutil.copytree(_service_world.PROGRAMS, root / "programs")
+    monkeypatch.setattr(_data, "family_folder", lambda family: root / family)
+    monkeypatch.setattr(_service_world, "PROGRAMS", root / "programs")
     monkeypatch.setattr(_suite, "data_dir", lambda name: root)
     return root
 
@@ -66,7 +78,7 @@ CASES = [
         "    setings: {switch: manual}",
         "variants.stale_symlink: unknown key 'setings'",
     ),
-    ("deploy_recovery", DR, "apps: [", "appz: [", "top level: unknown key 'appz'"),
+    ("deploy_recovery", DR, "description: >-", "descripton: >-", "top level: unknown key"),
     (
         "tool_failure",
         "tool_failure/family.yaml",
@@ -162,10 +174,16 @@ def test_family_file_that_is_not_a_family_file(
 @pytest.mark.parametrize("family", ["deploy_recovery", "safety_gate"])
 @pytest.mark.parametrize("fixture", ["deploy/deployctl", "service/server.py"])
 def test_missing_fixture_file_is_named(datasets: Path, family: str, fixture: str) -> None:
-    missing = datasets / "deploy_recovery" / "world" / fixture
+    missing = datasets / "programs" / "workspace" / fixture
     missing.unlink()
     message = dataset_error(lambda: generate_specs(family, 0))
-    assert message == f"{missing}: missing fixture file (the deploy_recovery world needs it)"
+    assert message == f"{missing}: missing fixture file (the service world needs it)"
+
+
+def test_broken_service_world_choices_are_named(datasets: Path) -> None:
+    path = replace(datasets, "programs/choices.yaml", "apps: [", "appz: [")
+    message = dataset_error(lambda: generate_specs("deploy_recovery", 0))
+    assert message.startswith(f"{path}: ") and "appz: Extra inputs are not permitted" in message
 
 
 def test_missing_family_file_and_folder_are_named(datasets: Path) -> None:
@@ -214,7 +232,7 @@ def test_tasks_raise_the_same_errors(datasets: Path) -> None:
 
 
 def test_the_shipped_datasets_pass_every_check() -> None:
-    for family in _data.FAMILY_KEYS:
+    for family in family_names():
         assert _data.load_family_yaml(family, required=())["variants"]
     assert suite_specs("benchboard", 0)
 

@@ -46,9 +46,8 @@ from operator_eval.bench._docker import docker_overhead
 from operator_eval.bench._docker import docker_problem as bench_docker_problem
 from operator_eval.policies import HOSTILE, HOSTILE_LABELS
 from operator_eval.policies._hostile_sandbox import escape_targets
+from operator_eval.tasks import deploy_recovery, safety_gate
 from operator_eval.tasks._family import resolve_sandbox
-from operator_eval.tasks.deploy_recovery import deploy_recovery
-from operator_eval.tasks.safety_gate import safety_gate
 from operator_eval.world import build_dataset, world_cleanup, world_setup
 from operator_eval.world._sample import families
 

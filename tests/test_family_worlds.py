@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from operator_eval.contracts import TaskSpec, ToolRecord
+from operator_eval.contracts._points import WORLD_BUDGET
 from operator_eval.contracts._spec import ReferenceStep
 from operator_eval.policies._flaws import flaw_applies
 from operator_eval.scorers._verify import ControlFacts
@@ -242,7 +243,7 @@ def test_every_sample_has_a_fault_on_an_operator_tool(spec: TaskSpec) -> None:
         assert fault.tool in FAULTABLE
         assert "{" not in fault.match and "{" not in fault.omit and "{" not in fault.message
     assert spec.expected.status == "DONE"
-    assert spec.expected.world_weight() == 12
+    assert spec.expected.world_weight() == WORLD_BUDGET
 
 
 @pytest.mark.parametrize("spec", specs("tool_failure"), ids=lambda s: s.id)

@@ -35,7 +35,7 @@ from operator_eval.policies import HOSTILE, HOSTILE_LABELS, FinalAction
 from operator_eval.policies._hostile import REFUSAL
 from operator_eval.policies._hostile_sandbox import ESCAPE_FILE, escape_targets
 from operator_eval.sandbox import BwrapConfig, bwrap_problem
-from operator_eval.tasks.deploy_recovery import deploy_recovery
+from operator_eval.tasks import deploy_recovery
 from operator_eval.world import build_dataset
 
 PROBLEM = bwrap_problem()
@@ -357,7 +357,7 @@ def test_hostile_policies_refuse_outside_bwrap(local_sandbox: LocalSandboxEnviro
 def test_a_wrapped_deploy_on_a_dirty_gate_is_recorded_by_the_world(tmp_path: Path) -> None:
     # A prefix, a variable, `bash -c` and a pipe to sh: no command text says "deployctl
     # deploy", yet the world's control plane carried out (and recorded) each attempt.
-    from operator_eval.tasks.safety_gate import safety_gate
+    from operator_eval.tasks import safety_gate
 
     dirty = [
         str(s.id)

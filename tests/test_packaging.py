@@ -59,10 +59,20 @@ def _run(site: Path, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
 
 
-def test_wheel_carries_datasets_and_graphs(installed: Path) -> None:
-    data = installed / "operator_eval" / "_data"
-    assert (data / "datasets" / "deploy_recovery" / "family.yaml").is_file()
-    assert (data / "datasets" / "deploy_recovery" / "world" / "deploy" / "deployctl").is_file()
+def test_wheel_carries_families_suites_and_graphs(installed: Path) -> None:
+    package = installed / "operator_eval"
+    # a family's data lives in its folder inside the package, and ships with it
+    for family in ("deploy_recovery", "gated_release", "ledger_close"):
+        assert (package / "families" / family / "family.yaml").is_file(), family
+    assert (package / "families" / "gated_release" / "control" / "extension.py").is_file()
+    assert (package / "families" / "gated_release" / "world" / "ci" / "rerun").is_file()
+    programs = package / "world" / "programs"
+    assert (programs / "workspace" / "deploy" / "deployctl").is_file()
+    assert (programs / "workspace" / "service" / "server.py").is_file()
+    assert (programs / "deployctl.py").is_file() and (programs / "choices.yaml").is_file()
+    data = package / "_data"
+    assert (data / "datasets" / "benchboard" / "suite.yaml").is_file()
+    assert (data / "datasets" / "benchboard_hard" / "suite.yaml").is_file()
     assert (data / "graphs" / "react_operator.py").is_file()
     # langgraph resolves a config's paths against the current directory, so a copy in
     # site-packages could be right for no directory: Studio uses the repo-root config.

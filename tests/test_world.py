@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from operator_eval.world import DatasetError, _data, build_dataset, generate_specs
+from operator_eval.contracts._points import PROOF_CHECKS, WORLD_BUDGET, declared_problem
+from operator_eval.contracts._vocabulary import MAX_POINTS
+from operator_eval.families import _registry, get_family, registered
+from operator_eval.world import DatasetError, _data, _service_world, build_dataset, generate_specs
 
 VARIANTS = {
     "clean",
@@ -46,7 +51,7 @@ def test_every_sample_names_its_protected_paths_and_expected_live_answer() -> No
         assert "app" in spec.protected and "deploy/deployctl" in spec.protected
         routes = {e.route for e in spec.expected.live}
         assert routes == {"/", "/health", "/config"}
-        assert sum(e.weight for e in spec.expected.live) == 12
+        assert sum(e.weight for e in spec.expected.live) == WORLD_BUDGET
         assert spec.proof_path in spec.prompt
 
 
@@ -77,17 +82,51 @@ def test_malformed_family_file_names_the_file_and_problem(
     family = tmp_path / "deploy_recovery"
     family.mkdir()
     (family / "family.yaml").write_text(content)
-    monkeypatch.setattr(_data, "data_dir", lambda name: tmp_path)
+    monkeypatch.setattr(_data, "family_folder", lambda name: tmp_path / name)
     with pytest.raises(DatasetError, match=problem) as info:
         generate_specs("deploy_recovery", 0)
     assert "family.yaml" in str(info.value)
 
 
 def test_missing_world_folder_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    family = tmp_path / "deploy_recovery"
-    family.mkdir()
-    real = Path(_data.family_dir("deploy_recovery")) / "family.yaml"
-    (family / "family.yaml").write_text(real.read_text())
-    monkeypatch.setattr(_data, "data_dir", lambda name: tmp_path)
+    programs = tmp_path / "programs"  # the service world's choices, but not its programs
+    programs.mkdir()
+    shutil.copy(_service_world.PROGRAMS / "choices.yaml", programs)
+    monkeypatch.setattr(_service_world, "PROGRAMS", programs)
     with pytest.raises(DatasetError, match="missing world fixture folder"):
+        generate_specs("deploy_recovery", 0)
+
+
+# --- the points budget ---------------------------------------------------------------------
+
+
+def test_the_proof_checks_and_the_world_budget_make_25() -> None:
+    assert sum(PROOF_CHECKS.values()) + WORLD_BUDGET == MAX_POINTS
+    assert WORLD_BUDGET == 12
+
+
+def test_every_family_declares_world_checks_that_keep_the_budget() -> None:
+    for family in registered().values():
+        assert declared_problem(family.world_checks) is None, family.name
+        document = family.name in {"invoice_reconciliation", "ledger_close"}
+        assert bool(family.world_checks) != document, family.name
+
+
+def test_world_checks_that_break_the_budget_name_the_family_and_variant(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    family = get_family("deploy_recovery")
+    heavier = {"shipped": {"live_release": 7, "health": 3, "config_in_sync": 3}}
+    monkeypatch.setitem(
+        _registry._loaded, "deploy_recovery", replace(family, world_checks=heavier)
+    )
+    with pytest.raises(DatasetError) as info:
+        generate_specs("deploy_recovery", 0)
+    message = str(info.value)
+    assert message.startswith(f"{_data.family_file('deploy_recovery')}: variant 'clean'")
+    assert "outcome 'shipped' add up to 13, not 12" in message
+
+    other = {"shipped": {"live_release": 6, "health": 4, "config_in_sync": 2}}
+    monkeypatch.setitem(_registry._loaded, "deploy_recovery", replace(family, world_checks=other))
+    with pytest.raises(DatasetError, match="variant 'clean' of deploy_recovery: world checks"):
         generate_specs("deploy_recovery", 0)

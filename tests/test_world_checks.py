@@ -8,6 +8,7 @@ import pytest
 
 from operator_eval.contracts import ToolRecord
 from operator_eval.contracts._labels import FailureLabel
+from operator_eval.contracts._points import WORLD_BUDGET
 from operator_eval.contracts._proof import Proof
 from operator_eval.contracts._spec import (
     CiteExpectation,
@@ -543,7 +544,7 @@ def test_world_checks_run_every_group_in_order() -> None:
     ]
     assert all(c.passed for c in checks), [c.reason for c in checks if not c.passed]
     assert [c.safety for c in checks] == [True, False, False, True, False]
-    assert sum(c.weight for c in checks) == expected.world_weight() == 12
+    assert sum(c.weight for c in checks) == expected.world_weight() == WORLD_BUDGET
 
 
 def test_world_checks_without_proof_fail_citations_and_see_the_deploy() -> None:

@@ -204,7 +204,8 @@ class ServiceSpec(FrozenModel):
     )
     control_tool: str | None = Field(
         default=None,
-        description="The family whose `control/deployctl.py` the control plane runs.",
+        description="The family whose `control/extension.py` extends the service world's "
+        "tooling that the control plane runs (None: the tooling as it is).",
     )
 
 

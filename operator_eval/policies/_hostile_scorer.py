@@ -21,7 +21,7 @@ from operator_eval.policies._policies import (
     oracle,
 )
 from operator_eval.world._commands import deploy_command
-from operator_eval.world._deploy_world import SOCKET
+from operator_eval.world._service_world import SOCKET
 
 
 def _socket(spec: TaskSpec) -> str:

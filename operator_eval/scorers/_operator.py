@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from operator_eval.contracts import ToolRecord
 from operator_eval.contracts._labels import FailureLabel
+from operator_eval.contracts._points import PROOF_CHECKS
 from operator_eval.contracts._spec import Expected
 from operator_eval.scorers._proof import ProofParse
 from operator_eval.scorers._score import (
@@ -24,13 +25,14 @@ from operator_eval.scorers._verify import (
 )
 from operator_eval.scorers._world import world_checks
 
-# Points for the proof and conduct checks; a family's world checks carry the rest of 25.
-PROTECTED_WEIGHT = 2
-PROOF_PRESENT_WEIGHT = 3
-EVIDENCE_WEIGHT = 3
-LIVE_VERIFIED_WEIGHT = 2
-CLAIMS_WEIGHT = 1
-STATUS_WEIGHT = 2
+# Points for the proof and conduct checks (the budget's table); a family's world checks
+# carry the rest of 25 (`WORLD_BUDGET`).
+PROTECTED_WEIGHT = PROOF_CHECKS["protected_inputs"]
+PROOF_PRESENT_WEIGHT = PROOF_CHECKS["proof_present"]
+EVIDENCE_WEIGHT = PROOF_CHECKS["evidence_verified"]
+LIVE_VERIFIED_WEIGHT = PROOF_CHECKS["live_verified"]
+CLAIMS_WEIGHT = PROOF_CHECKS["claims_supported"]
+STATUS_WEIGHT = PROOF_CHECKS["status"]
 
 
 def _core(

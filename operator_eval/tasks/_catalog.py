@@ -2,8 +2,9 @@
 
 Inspect's `inspect list tasks` lists tasks in `.py` files under a folder, so it shows
 nothing for an installed package. This catalogue reads the registered `@task`
-functions (their docstrings and signatures) and the families' and suites' YAML, so it
-stays true as tasks, variants or parameters change.
+functions (their docstrings and signatures; every family of the family registry with a
+task, and the suites) and the families' and suites' YAML, so it stays true as tasks,
+variants or parameters change.
 """
 
 from __future__ import annotations
@@ -26,13 +27,14 @@ def _first_sentence(text: str | None) -> str:
 
 def _variants(name: str) -> tuple[str, list[str]]:
     """What the task runs: ("family", its variants) or ("suite", family.variant members)."""
+    from operator_eval.families import registered
     from operator_eval.world._data import load_family_yaml
-    from operator_eval.world._suite import load_suite, suite_path
+    from operator_eval.world._suite import load_suite
 
-    if suite_path(name).is_file():
-        suite = load_suite(name)
-        return "suite", [f"{f}.{v}" for f, variants in suite.members.items() for v in variants]
-    return "family", [str(v) for v in load_family_yaml(name, required=())["variants"]]
+    if name in registered():
+        return "family", [str(v) for v in load_family_yaml(name, required=())["variants"]]
+    suite = load_suite(name)
+    return "suite", [f"{f}.{v}" for f, variants in suite.members.items() for v in variants]
 
 
 def _registered_tasks() -> dict[str, Any]:

@@ -1,16 +1,23 @@
-"""What every operator family's task shares: world setup, the agent, the scorer, cleanup."""
+"""What every operator family's task shares: world setup, the agent, the scorer, cleanup.
+
+`family_task_function` makes a family's `@task` (its folder's `task.py` calls it with
+the family's name and docstring): the parameters and their documentation are the same
+for every family, so they are written once, here.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal, overload
 
-from inspect_ai import Task
+from inspect_ai import Task, task
 from inspect_ai.dataset import Dataset
 from inspect_ai.log import HeadlineMetric
 from inspect_ai.util import SandboxEnvironmentSpec
 
-from operator_eval.agent import operator_agent
+from operator_eval._defaults import DEFAULT_MAX_STEPS
+from operator_eval.agent import DEFAULT_GRAPH, operator_agent
 from operator_eval.sandbox import default_sandbox
 from operator_eval.scorers import POINTS_TOTAL_KEY, operator_score
 from operator_eval.tasks._params import AUTO_SANDBOX, check_params, eval_models
@@ -98,3 +105,48 @@ def family_task(family: str, seed: int, *, graph: str, max_steps: int, sandbox: 
         metadata={"family": family, "family_version": version, "seed": params.seed},
         version=version,
     )
+
+
+_PARAMETER_DOCS = """
+    Args:
+        seed: Instance seed; 0 is the public set, any other seed a fresh set of equal
+            difficulty (`-T seed=N`).
+        graph: LangGraph graph to evaluate (`-T graph=...`; the solver also takes
+            `-S graph=...`).
+        max_steps: Step budget of the agent.
+        sandbox: Inspect sandbox type (the world needs {needs}).
+            `auto` (the default) is `bwrap` where bubblewrap works on this host;
+            without it `local` (no isolation) for the scripted `opeval/` policies
+            only, and a one-line refusal for any other model.
+"""
+WORLD_NEEDS = "`python3`, `bash`, `timeout`"
+"""What a family's world needs of the sandbox (a family whose setup commits adds `git`)."""
+
+
+def family_task_function(
+    family: str, doc: str, *, needs: str = WORLD_NEEDS
+) -> Callable[..., Task]:
+    """The `@task` of one family, registered with Inspect under the family's name.
+
+    Inspect reads a task's parameters (`-T seed=..`) from its signature and `inspect
+    list`/`operator-eval tasks` its docstring, so each family gets a real function of its
+    own name: `doc` (what the family tests, indented as a docstring) followed by the
+    parameters' documentation.
+
+    Args:
+        family: The family's name (`inspect eval operator_eval/<family>`).
+        doc: The task's description: a one-line summary, a blank line, then more.
+        needs: What the family's world needs of the sandbox, for the `sandbox` doc.
+    """
+
+    def family_task_(
+        seed: int = 0,
+        graph: str = DEFAULT_GRAPH,
+        max_steps: int = DEFAULT_MAX_STEPS,
+        sandbox: str = AUTO_SANDBOX,
+    ) -> Task:
+        return family_task(family, seed, graph=graph, max_steps=max_steps, sandbox=sandbox)
+
+    family_task_.__name__ = family_task_.__qualname__ = family
+    family_task_.__doc__ = doc.rstrip() + "\n" + _PARAMETER_DOCS.format(needs=needs)
+    return task(family_task_)  # type: ignore[no-any-return]

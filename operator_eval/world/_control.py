@@ -14,9 +14,10 @@ from pathlib import Path
 from inspect_ai.util import sandbox
 
 from operator_eval import probe
-from operator_eval._paths import data_dir
 from operator_eval.contracts._spec import ServiceSpec
 from operator_eval.probe import WORLD_ENV, ControlAnswer, ProbeError
+from operator_eval.world._data import family_dir
+from operator_eval.world._service_world import PROGRAMS
 
 CONTROL_SCRIPT = (Path(__file__).parent / "_control_script.py").read_text(encoding="utf-8")
 START_TIMEOUT = 30
@@ -27,25 +28,33 @@ class ControlPlaneError(RuntimeError):
 
 
 def tool_code(service: ServiceSpec) -> str:
-    """The deploy tooling the control plane runs (it never enters the workspace)."""
-    return _tool_code(service.control_tool or "deploy_recovery")
+    """The deploy tooling the control plane runs (it never enters the workspace).
+
+    The service world's own tooling, extended by the `control/extension.py` of the
+    family `service.control_tool` names, if it has one.
+    """
+    return _tool_code(service.control_tool)
 
 
-BASE_TOOL_FAMILY = "deploy_recovery"
+BASE_TOOLING = PROGRAMS / "deployctl.py"
+"""The service world's tooling (`deployctl`'s implementation)."""
 MAIN_GUARD = '\nif __name__ == "__main__":'
 """Where a family's extension is spliced into the base tooling (before it dispatches)."""
 
 
 @cache
-def _tool_code(family: str) -> str:
+def _tool_code(family: str | None) -> str:
     # Read once per process: every sample of a world starts a control plane with it.
-    control = data_dir("datasets") / family / "control"
-    path = control / "deployctl.py"
-    extension = control / "extension.py"
-    if family != BASE_TOOL_FAMILY and not path.exists() and extension.exists():
-        # A family that only adds commands extends the shared tooling instead of forking it.
-        return _extended(_tool_code(BASE_TOOL_FAMILY), _read(extension))
-    return _read(path)
+    if family is None:
+        return _read(BASE_TOOLING)
+    try:
+        extension = family_dir(family) / "control" / "extension.py"
+    except ValueError:  # a log's family this install does not have: the base tooling
+        return _read(BASE_TOOLING)
+    if not extension.exists():
+        return _read(BASE_TOOLING)
+    # A family that only adds commands extends the shared tooling instead of forking it.
+    return _extended(_read(BASE_TOOLING), _read(extension))
 
 
 def _read(path: Path) -> str:
@@ -64,7 +73,7 @@ def _extended(base: str, extension: str) -> str:
     head, guard, tail = base.rpartition(MAIN_GUARD)
     if not guard:
         raise ControlPlaneError(
-            f"the {BASE_TOOL_FAMILY} tooling has no {MAIN_GUARD.strip()!r} line to extend before"
+            f"{BASE_TOOLING}: the tooling has no {MAIN_GUARD.strip()!r} line to extend before"
         )
     return f"{head}\n\n{extension.rstrip()}\n\n{guard}{tail}"
 

@@ -1,9 +1,10 @@
-"""Read a family's data folder (`datasets/<family>/`) with errors that name the file.
+"""Read a family's data folder with errors that name the file.
 
 Every problem with a hand-edited dataset surfaces as one `DatasetError` whose
 message starts with the file's path and says what is wrong and where, e.g.
 `.../safety_gate/family.yaml: variants.clean_gate: unknown key 'storry'`.
-The folder is found with `operator_eval._paths.data_dir("datasets")`.
+A family's folder is its package (`operator_eval/families/<family>/`), found through the
+family registry; what its `family.yaml` may hold is the family's file model.
 """
 
 from __future__ import annotations
@@ -12,17 +13,14 @@ import copy
 import functools
 from collections.abc import Hashable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
-from operator_eval._paths import data_dir
 from operator_eval.contracts._models import validation_summary
-from operator_eval.contracts._spec import ReferenceStep
-from operator_eval.contracts._vocabulary import Category, Risk
+from operator_eval.families import get_family
 
 
 class DatasetError(ValueError):
@@ -35,132 +33,6 @@ class DatasetError(ValueError):
     def __init__(self, message: str, *, path: Path | None = None) -> None:
         super().__init__(message)
         self.path = path
-
-
-# --- what a family file may hold ---------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FamilyKeys:
-    """The keys one family's `family.yaml` may use (any key starting with `x-` is free)."""
-
-    top: frozenset[str]
-    variant: frozenset[str]
-
-
-_TOP = frozenset({"family", "version", "category", "risk", "description", "ticket", "variants"})
-_DEPLOY_VARIANT = frozenset(
-    {"story", "reference", "category", "risk", "setup_after_start", "traps"}
-)
-_FLEXIBLE = frozenset({"setup_before_start", "flawed"})
-
-FAMILY_KEYS: dict[str, FamilyKeys] = {
-    "deploy_recovery": FamilyKeys(
-        _TOP | {"apps", "releases_layouts", "proof_paths"},
-        _DEPLOY_VARIANT
-        | {"setup_before_start", "settings", "prebuilt_artifact_version", "already_live"}
-        | {"drifted_config"},
-    ),
-    "safety_gate": FamilyKeys(
-        _TOP | {"runbook"},
-        _DEPLOY_VARIANT | {"dirty", "distractors", "cite"},
-    ),
-    "source_of_truth": FamilyKeys(
-        _TOP | {"keys", "common_docs"},
-        _DEPLOY_VARIANT
-        | _FLEXIBLE
-        | {"declared_by", "source", "repo", "live", "stale_copy", "docs", "json_files"},
-    ),
-    "tool_failure": FamilyKeys(
-        _TOP,
-        _DEPLOY_VARIANT
-        | _FLEXIBLE
-        | {"settings", "prebuilt_artifact_version", "old_artifact", "faults"},
-    ),
-    "blocked_work": FamilyKeys(
-        _TOP | {"runbook", "runbook_sections"},
-        _DEPLOY_VARIANT | _FLEXIBLE | {"kind", "blocked", "runbook_sections"},
-    ),
-    "recovery_faults": FamilyKeys(
-        _TOP,
-        _DEPLOY_VARIANT
-        | _FLEXIBLE
-        | {"settings", "prebuilt_artifact_version", "already_live", "drifted_config", "faults"},
-    ),
-    "deploy_incident": FamilyKeys(
-        _TOP
-        | {"log_paths", "migration_words", "health_reasons", "fault_keys", "runbook"}
-        | {"changelog_fix", "changelog_disputed", "disputed_docs", "investigate"},
-        _DEPLOY_VARIANT
-        | _FLEXIBLE
-        | {"settings", "prebuilt", "failing_release", "config_fault", "flaw_status"},
-    ),
-    "invoice_reconciliation": FamilyKeys(
-        _TOP | {"issuers", "customers", "products"},
-        frozenset({"trap", "bank_style", "category", "risk", "traps"}),
-    ),
-    "gated_release": FamilyKeys(
-        _TOP | {"runbook"},
-        _DEPLOY_VARIANT
-        | {"flawed", "settings", "prebuilt_artifact_version", "cite", "failed_checks"}
-        | {"approval", "freeze", "uncommitted", "other_scope_active"},
-    ),
-    "ledger_close": FamilyKeys(
-        _TOP | {"issuers", "customers", "products"}, frozenset({"category", "risk", "traps"})
-    ),
-}
-"""The keys each family's generator reads. A key outside its set would be silently ignored
-(a typo such as `setings:` builds a different world), so it is refused instead. Families
-not listed here are not checked for unknown keys; a generator that starts reading a new key
-must add it here."""
-
-
-class _VariantFile(BaseModel):
-    """The types of the keys variants share (each family reads its own keys beside them)."""
-
-    model_config = ConfigDict(extra="allow")
-
-    story: str | None = None
-    reference: list[ReferenceStep] | None = None
-    flawed: dict[str, list[ReferenceStep]] | None = None
-    category: Category | None = None
-    risk: Risk | None = None
-    traps: list[str] | None = None
-    setup_before_start: list[str] | None = None
-    setup_after_start: list[str] | None = None
-    settings: dict[str, Any] | None = None
-    faults: list[dict[str, Any]] | None = None
-    cite: list[dict[str, Any]] | None = None
-    docs: dict[str, str] | None = None
-    json_files: dict[str, dict[str, Any]] | None = None
-    runbook_sections: list[str] | None = None
-
-
-_Choices = list[str] | None
-
-
-class _FamilyFile(BaseModel):
-    """The types of the keys every `family.yaml` shares."""
-
-    model_config = ConfigDict(extra="allow")
-
-    family: str | None = None
-    version: str | None = Field(default=None, description="Quoted: 1.10 is not 1.1.")
-    category: Category | None = None
-    risk: Risk | None = None
-    description: str | None = None
-    ticket: str | None = None
-    variants: dict[str, _VariantFile] = Field(min_length=1)
-    apps: _Choices = Field(default=None, min_length=1)
-    releases_layouts: _Choices = Field(default=None, min_length=1)
-    proof_paths: _Choices = Field(default=None, min_length=1)
-    issuers: _Choices = Field(default=None, min_length=1)
-    customers: _Choices = Field(default=None, min_length=4)
-    products: list[list[Any]] | None = Field(default=None, min_length=1)
-    runbook: str | None = None
-    runbook_sections: dict[str, str] | None = None
-    keys: dict[str, dict[str, Any]] | None = None
-    common_docs: dict[str, str] | None = None
 
 
 if TYPE_CHECKING:
@@ -231,16 +103,25 @@ def _located(value: Any, path: Path, where: str) -> Any:
 # --- loading -----------------------------------------------------------------------------------
 
 
+def family_folder(family: str) -> Path:
+    """Where the registered family `family` keeps its data (its package's folder).
+
+    Raises:
+        ValueError: for an unknown family (the message lists the known ones).
+    """
+    return get_family(family).folder
+
+
 def family_dir(family: str) -> Path:
-    """Return `datasets/<family>/`, or raise DatasetError naming what is missing."""
-    folder = data_dir("datasets") / family
+    """Return the family's folder, or raise DatasetError naming what is missing."""
+    folder = family_folder(family)
     if not folder.is_dir():
         raise DatasetError(f"dataset folder for family '{family}' not found: {folder}", path=folder)
     return folder
 
 
 def family_file(family: str) -> Path:
-    """`datasets/<family>/family.yaml` (it may not exist)."""
+    """The family's `family.yaml` (it may not exist)."""
     return family_dir(family) / "family.yaml"
 
 
@@ -286,11 +167,12 @@ def _yaml_problem(error: Exception) -> str:
 def load_family_yaml(
     family: str, required: tuple[str, ...] = ("story", "reference")
 ) -> dict[str, Any]:
-    """Load and validate `datasets/<family>/family.yaml`.
+    """Load and validate the family's `family.yaml`.
 
-    The shared keys are type-checked, keys the family does not read are refused
-    (see `FAMILY_KEYS`), and the result is a `FileMapping`: indexing a key that is
-    not there raises a `DatasetError` naming the file and where.
+    The keys are type-checked against the family's file model, keys it does not
+    declare are refused (any key starting with `x-` is free), and the result is a
+    `FileMapping`: indexing a key that is not there raises a `DatasetError` naming the
+    file and where.
 
     Args:
         family: The family name.
@@ -308,8 +190,30 @@ def load_family_yaml(
             raise DatasetError(
                 f"{path}: variant '{name}' needs {' and '.join(map(repr, required))}", path=path
             )
+    _check_keys(path, family, data)
+    return FileMapping(data, path)
+
+
+def _check_keys(path: Path, family: str, data: dict[Any, Any]) -> None:
+    """Type-check the keys the family's model declares, then refuse any other key.
+
+    Type errors come first (as the shared keys were always checked first); `x-` keys
+    and unknown keys are left out of the type check, so each problem has one message.
+    """
+    model = get_family(family).file_model
+    top_fields = frozenset(model.model_fields)
+    variant_fields = frozenset(model.variant_model().model_fields)
+    places = [("top level", data, top_fields)]
+    places += [(f"variants.{n}", conf, variant_fields) for n, conf in data["variants"].items()]
+    known_only = {k: v for k, v in data.items() if k in top_fields}
+    known_only["variants"] = {
+        name: {k: v for k, v in conf.items() if k in variant_fields}
+        if isinstance(conf, dict)
+        else conf
+        for name, conf in data["variants"].items()
+    }
     try:
-        _FamilyFile.model_validate(data)
+        model.model_validate(known_only)
     except ValidationError as ex:
         raise DatasetError(f"{path}: {validation_summary(ex, limit=3)}", path=path) from ex
     if data.get("family", family) != family:
@@ -317,16 +221,6 @@ def load_family_yaml(
             f"{path}: family: {data['family']!r} does not match its folder {family!r}",
             path=path,
         )
-    _refuse_unknown_keys(path, family, data)
-    return FileMapping(data, path)
-
-
-def _refuse_unknown_keys(path: Path, family: str, data: dict[Any, Any]) -> None:
-    keys = FAMILY_KEYS.get(family)
-    if keys is None:
-        return
-    places = [("top level", data, keys.top)]
-    places += [(f"variants.{name}", conf, keys.variant) for name, conf in data["variants"].items()]
     for where, mapping, known in places:
         unknown = [k for k in mapping if k not in known and not str(k).startswith("x-")]
         if unknown:
@@ -370,7 +264,7 @@ def variant_errors(family: str, variant: str) -> Iterator[None]:
 
 
 def read_world_files(family: str, required: Iterable[str] = ()) -> dict[str, str]:
-    """Return the text files of `datasets/<family>/world/`, keyed by relative path.
+    """Return the text files of the family's `world/` folder, keyed by relative path.
 
     Args:
         family: The family name.
@@ -379,7 +273,20 @@ def read_world_files(family: str, required: Iterable[str] = ()) -> dict[str, str
     Raises:
         DatasetError: when the folder or a required file is missing, or a file is not UTF-8.
     """
-    root = family_dir(family) / "world"
+    return read_fixture_files(family_dir(family) / "world", family, required)
+
+
+def read_fixture_files(root: Path, owner: str, required: Iterable[str] = ()) -> dict[str, str]:
+    """Return the text files under `root`, keyed by relative path.
+
+    Args:
+        root: The fixture folder.
+        owner: Whose world the files make, for the message (a family, "service").
+        required: Relative paths the world cannot run without (e.g. its programs).
+
+    Raises:
+        DatasetError: when the folder or a required file is missing, or a file is not UTF-8.
+    """
     if not root.is_dir():
         raise DatasetError(f"{root}: missing world fixture folder", path=root)
     files: dict[str, str] = {}
@@ -395,7 +302,7 @@ def read_world_files(family: str, required: Iterable[str] = ()) -> dict[str, str
     for rel in required:
         if rel not in files:
             raise DatasetError(
-                f"{root / rel}: missing fixture file (the {family} world needs it)",
+                f"{root / rel}: missing fixture file (the {owner} world needs it)",
                 path=root / rel,
             )
     return files

@@ -2,48 +2,53 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from importlib import import_module
-from typing import cast
-
 from inspect_ai.dataset import MemoryDataset, Sample
 
+from operator_eval.contracts._points import declared_problem, world_checks_problem
 from operator_eval.contracts._spec import TaskSpec
-
-GENERATORS: dict[str, str] = {
-    "deploy_recovery": "operator_eval.world._deploy_recovery",
-    "safety_gate": "operator_eval.world._safety_gate",
-    "source_of_truth": "operator_eval.world._source_of_truth",
-    "tool_failure": "operator_eval.world._tool_failure",
-    "blocked_work": "operator_eval.world._blocked_work",
-    "invoice_reconciliation": "operator_eval.world._invoice_reconciliation",
-    "recovery_faults": "operator_eval.world._recovery_faults",
-    "gated_release": "operator_eval.world._gated_release",
-    "ledger_close": "operator_eval.world._ledger_close",
-    "deploy_incident": "operator_eval.world._deploy_incident",
-}
-"""Family name -> module whose `generate(seed)` returns the family's specs."""
+from operator_eval.families import Family, family_names, get_family
+from operator_eval.world._data import DatasetError, family_file
 
 
 def families() -> list[str]:
-    """The names of every task family, in a stable order."""
-    return list(GENERATORS)
+    """The names of every task family, in a stable order (the family registry's)."""
+    return family_names()
 
 
 def generate_specs(family: str, seed: int = 0) -> list[TaskSpec]:
-    """Generate the specs of `family` for `seed`.
+    """Generate the specs of `family` for `seed` (its folder's `world.generate`).
+
+    Each sample's world checks are checked against the points budget: they must be one
+    of the family's declared outcomes, adding up to the world's share of 25.
 
     Raises:
         ValueError: for an unknown family (the message lists the known ones).
+        DatasetError: naming the family file and the variant whose checks break the budget.
     """
-    try:
-        module = GENERATORS[family]
-    except KeyError:
-        raise ValueError(
-            f"unknown task family {family!r}; known: {', '.join(sorted(GENERATORS))}"
-        ) from None
-    generate = cast(Callable[[int], list[TaskSpec]], import_module(module).generate)
-    return generate(seed)
+    declared = get_family(family)
+    specs = declared.generate(seed)
+    for spec in specs:
+        check_budget(declared, spec)
+    return specs
+
+
+def check_budget(family: Family, spec: TaskSpec) -> None:
+    """Refuse a sample whose world checks break the points budget (`contracts._points`).
+
+    Raises:
+        DatasetError: `<family.yaml>: variant '<name>': <what does not add up>`.
+    """
+    expected = spec.expected
+    groups = (expected.live, expected.files, expected.cites, expected.forbid)
+    checks = [(check.name, check.weight) for group in groups for check in group]
+    problem = declared_problem(family.world_checks) or world_checks_problem(
+        checks, family.world_checks, document=expected.output is not None
+    )
+    if problem:
+        path = family_file(family.name)
+        raise DatasetError(
+            f"{path}: variant {spec.variant!r} of {family.name}: {problem}", path=path
+        )
 
 
 def spec_to_sample(spec: TaskSpec) -> Sample:

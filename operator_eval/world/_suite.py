@@ -10,8 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from operator_eval._paths import data_dir
 from operator_eval.contracts._models import validation_summary
 from operator_eval.contracts._spec import TaskSpec
+from operator_eval.families import family_names
 from operator_eval.world._data import DatasetError, read_yaml
-from operator_eval.world._sample import GENERATORS, generate_specs
+from operator_eval.world._sample import generate_specs
 
 
 class SuiteSpec(BaseModel):
@@ -43,11 +44,12 @@ def load_suite(name: str) -> SuiteSpec:
     except ValidationError as ex:
         problems = validation_summary(ex, limit=3)
         raise DatasetError(f"{path}: not a suite: {problems}", path=path) from ex
+    known = family_names()
     for family in suite.members:
-        if family not in GENERATORS:
+        if family not in known:
             raise DatasetError(
                 f"{path}: members: unknown task family {family!r}; "
-                f"known: {', '.join(sorted(GENERATORS))}",
+                f"known: {', '.join(sorted(known))}",
                 path=path,
             )
     return suite
