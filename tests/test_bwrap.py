@@ -376,13 +376,13 @@ def test_the_shipped_server_holds_every_module_of_its_package() -> None:
 # -- end to end --------------------------------------------------------------------------
 
 
-@needs_bwrap
-@pytest.mark.slow
 def sandbox_pids() -> set[str]:
     found = subprocess.run(["pgrep", "-f", "opeval-bwrap-"], capture_output=True, text=True)
     return set(found.stdout.split())
 
 
+@needs_bwrap
+@pytest.mark.slow
 def test_deploy_recovery_oracle_scores_full_points_in_bwrap(tmp_path: Path) -> None:
     before = {p.name for p in Path("/tmp").glob("opeval-bwrap-*")}
     running = sandbox_pids()  # other sessions' sandboxes on a shared host are not ours
