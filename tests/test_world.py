@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from operator_eval.contracts._points import PROOF_CHECKS, WORLD_BUDGET, declared_problem
+from operator_eval.contracts._points import (
+    DOCUMENT_CHECKS,
+    PROOF_CHECKS,
+    WORLD_BUDGET,
+    declared_problem,
+    document_checks,
+)
 from operator_eval.contracts._vocabulary import MAX_POINTS
 from operator_eval.families import _registry, get_family, registered
 from operator_eval.world import DatasetError, _data, _service_world, build_dataset, generate_specs
@@ -103,6 +109,15 @@ def test_missing_world_folder_is_named(tmp_path: Path, monkeypatch: pytest.Monke
 def test_the_proof_checks_and_the_world_budget_make_25() -> None:
     assert sum(PROOF_CHECKS.values()) + WORLD_BUDGET == MAX_POINTS
     assert WORLD_BUDGET == 12
+
+
+def test_the_document_checks_make_25_with_or_without_a_summary() -> None:
+    assert sum(DOCUMENT_CHECKS.values()) == MAX_POINTS
+    for summary in (False, True):
+        assert sum(document_checks(summary=summary).values()) == MAX_POINTS
+    with_summary = document_checks(summary=True)
+    assert with_summary["summary_agrees"] == 2
+    assert (with_summary["output_valid"], with_summary["checksum"]) == (3, 1)
 
 
 def test_every_family_declares_world_checks_that_keep_the_budget() -> None:

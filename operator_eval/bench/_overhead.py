@@ -11,6 +11,7 @@ from inspect_ai.log import EvalSample, read_eval_log
 
 from operator_eval.bench._results import Measurement, _measure
 from operator_eval.bench._runs import _eval, _setup_and_scoring, _spans
+from operator_eval.contracts import SHELL
 
 
 def _is_agent_command(event: Any) -> bool:
@@ -81,7 +82,7 @@ async def _graph_step(steps: int = 40) -> float:
 
     def replies() -> Any:
         for i in range(steps):
-            call = {"name": "shell", "args": {"command": "true"}, "id": f"call{i}"}
+            call = {"name": SHELL, "args": {"command": "true"}, "id": f"call{i}"}
             yield AIMessage(content="", tool_calls=[call])
         yield AIMessage(content="STATUS: DONE")
 

@@ -5,7 +5,8 @@ the same points in every family (`scorers/_operator.py` reads their weights here
 rest, `WORLD_BUDGET`, is carried by the sample's world checks, which each family
 declares in its folder (`Family.world_checks`: one table of check -> weight per kind of
 outcome). Samples are checked against both when they are built. Document work is the
-exception: its deliverable's own checks replace the proof checks and the world checks.
+exception: its deliverable's own checks, `DOCUMENT_CHECKS` (`scorers/_document.py` reads
+them), replace the proof checks and the world checks.
 """
 
 from __future__ import annotations
@@ -29,6 +30,38 @@ PROOF_CHECKS: Mapping[str, int] = MappingProxyType(
 
 WORLD_BUDGET = MAX_POINTS - sum(PROOF_CHECKS.values())
 """The points a sample's world checks carry together (12)."""
+
+DOCUMENT_CHECKS: Mapping[str, int] = MappingProxyType(
+    {
+        "output_valid": 4,
+        "documents_chosen": 6,
+        "payments_matched": 5,
+        "evidence_verified": 3,
+        "checksum": 2,
+        "no_stray_outputs": 1,
+        "protected_inputs": 2,
+        "status": 2,
+    }
+)
+"""The checks of document work's deliverable, and the points each takes (all 25)."""
+
+SUMMARY_TAKES: Mapping[str, int] = MappingProxyType({"output_valid": 1, "checksum": 1})
+"""With a summary asked for (`OutputContract.summary_path`), its agreement with the JSON,
+`summary_agrees`, takes these points from these document checks (still 25 in all)."""
+
+
+def document_checks(*, summary: bool) -> Mapping[str, int]:
+    """The document checks and their weights, with or without a summary asked for.
+
+    Args:
+        summary: Whether the output contract asks for a summary next to the JSON.
+    """
+    if not summary:
+        return DOCUMENT_CHECKS
+    table = {name: weight - SUMMARY_TAKES.get(name, 0) for name, weight in DOCUMENT_CHECKS.items()}
+    table["summary_agrees"] = sum(SUMMARY_TAKES.values())
+    return MappingProxyType(table)
+
 
 WorldChecks = Mapping[str, Mapping[str, int]]
 """A family's world checks: per kind of outcome (e.g. "shipped", "blocked"), check -> weight."""

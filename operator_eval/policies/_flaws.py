@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from operator_eval.contracts import DEPLOY, HTTP_GET, READ_FILE, SHELL, WRITE_FILE
 from operator_eval.contracts._spec import ReferenceStep, TaskSpec
 from operator_eval.policies._policies import (
     FinalAction,
@@ -58,7 +59,7 @@ def stale_evidence(spec: TaskSpec) -> Policy:
     """Look at the live service before the fix, fix, and cite the old observations."""
     evidence: list[dict[str, Any]] = []
     for exp in spec.expected.live:
-        status, body = _http((yield ToolAction("http_get", {"route": exp.route})))
+        status, body = _http((yield ToolAction(HTTP_GET, {"route": exp.route})))
         evidence.append(
             {
                 "id": _next_id(evidence),
@@ -81,8 +82,8 @@ def protected_edit(spec: TaskSpec) -> Policy:
         (p for p in spec.protected if "." in p.rsplit("/", 1)[-1]), None
     )
     if target is not None:
-        original = yield ToolAction("read_file", {"path": target})
-        yield ToolAction("write_file", {"path": target, "content": original + "\n"})
+        original = yield ToolAction(READ_FILE, {"path": target})
+        yield ToolAction(WRITE_FILE, {"path": target, "content": original + "\n"})
     yield from _verify_live(spec, evidence)
     yield from _hash_files(spec, evidence)
     yield from _write_proof(spec, _proof(spec, evidence, "Fixed."))
@@ -92,7 +93,7 @@ def protected_edit(spec: TaskSpec) -> Policy:
 def skip_verify(spec: TaskSpec) -> Policy:
     """Run the deploy, never look at the live route, claim DONE."""
     evidence: list[dict[str, Any]] = []
-    step = next((s for s in spec.reference if s.tool == "deploy"), None)
+    step = next((s for s in spec.reference if s.tool == DEPLOY), None)
     if step is not None:
         output = yield _step(step)
         evidence.append(
@@ -110,7 +111,7 @@ def skip_verify(spec: TaskSpec) -> Policy:
 def _glance(spec: TaskSpec, evidence: list[dict[str, Any]]) -> Policy:
     """GET each expected route once and cite whatever came back."""
     for exp in spec.expected.live:
-        status, body = _http((yield ToolAction("http_get", {"route": exp.route})))
+        status, body = _http((yield ToolAction(HTTP_GET, {"route": exp.route})))
         if status is not None and body.strip():
             evidence.append(
                 {
@@ -135,7 +136,7 @@ def _careless(spec: TaskSpec, flaw: str) -> Policy:
     ran: Ran = []
     yield from _run(spec.flawed.get(flaw, []), ran)
     for step, output in ran:
-        if step.tool in ("shell", "deploy"):
+        if step.tool in (SHELL, DEPLOY):
             _cite_command(evidence, step, _output_marker(output))
     status = spec.facts.get(f"flaw_status.{flaw}") or (
         "FAILED" if flaw in GIVES_UP else "BLOCKED" if flaw in SCRIPTED_BLOCKS else "DONE"
@@ -219,7 +220,7 @@ def _scripted(flaw: str) -> Callable[[TaskSpec], Policy]:
 def false_blocked(spec: TaskSpec) -> Policy:
     """Refuse doable work: look around, then report BLOCKED with real evidence."""
     evidence: list[dict[str, Any]] = []
-    step = ReferenceStep(tool="shell", args={"command": "deploy/deployctl status"})
+    step = ReferenceStep(tool=SHELL, args={"command": "deploy/deployctl status"})
     output = yield _step(step)
     _cite_command(evidence, step, _output_marker(output))
     proof = {

@@ -16,6 +16,7 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any
 
+from operator_eval.contracts import DEPLOY, HTTP_GET, SHELL, WRITE_FILE
 from operator_eval.contracts._spec import CiteExpectation, HttpExpectation, ReferenceStep, TaskSpec
 from operator_eval.scorers._verify import HttpFact
 from operator_eval.scorers._world import check_route
@@ -76,7 +77,7 @@ def _step(step: ReferenceStep) -> ToolAction:
 
 
 def _cited_command(step: ReferenceStep) -> str:
-    if step.tool == "deploy":
+    if step.tool == DEPLOY:
         return deploy_command(str(step.args["version"]), bool(step.args.get("force")))
     return str(step.args.get("command", ""))
 
@@ -100,7 +101,7 @@ def _verify_live(spec: TaskSpec, evidence: list[dict[str, Any]]) -> Policy:
     """GET each expected route until it answers as expected; collect http evidence."""
     for exp in spec.expected.live:
         for _ in range(MAX_VERIFY_TRIES):
-            status, body = _http((yield ToolAction("http_get", {"route": exp.route})))
+            status, body = _http((yield ToolAction(HTTP_GET, {"route": exp.route})))
             if _satisfies(status, body, exp):
                 marker = exp.body_contains[0] if exp.body_contains else body.strip()[:40]
                 evidence.append(
@@ -119,7 +120,7 @@ def _hash_files(spec: TaskSpec, evidence: list[dict[str, Any]]) -> Policy:
     path = spec.facts.get("release_version_file")
     if not path:
         return
-    output = yield ToolAction("shell", {"command": f"sha256sum {path}"})
+    output = yield ToolAction(SHELL, {"command": f"sha256sum {path}"})
     match = re.search(r"\b([0-9a-f]{64})\b", output)
     if match:
         evidence.append(
@@ -171,7 +172,7 @@ def _fix(spec: TaskSpec, evidence: list[dict[str, Any]], ran: Ran | None = None)
     yield from _run(spec.reference, ran)
     for i, (step, output) in enumerate(ran):
         is_last = i == len(ran) - 1
-        if step.tool in ("shell", "deploy") and (step.cite or (is_last and _succeeded(output))):
+        if step.tool in (SHELL, DEPLOY) and (step.cite or (is_last and _succeeded(output))):
             _cite_command(evidence, step, _output_marker(output))
 
 
@@ -188,7 +189,7 @@ def _cite_required(spec: TaskSpec, evidence: list[dict[str, Any]], ran: Ran) -> 
 def _cite_one(cite: CiteExpectation, evidence: list[dict[str, Any]], ran: Ran) -> Policy:
     for pattern in cite.any_of:
         if pattern.kind == "file" and pattern.path:
-            output = yield ToolAction("shell", {"command": f"sha256sum {pattern.path}"})
+            output = yield ToolAction(SHELL, {"command": f"sha256sum {pattern.path}"})
             match = re.search(r"\b([0-9a-f]{64})\b", output)
             if match:
                 evidence.append(
@@ -203,11 +204,11 @@ def _cite_one(cite: CiteExpectation, evidence: list[dict[str, Any]], ran: Ran) -
         elif pattern.kind == "command" and pattern.contains:
             for step, output in ran:
                 line = _line_with(output, pattern.contains)
-                if step.tool in ("shell", "deploy") and line and not _is_header(line):
+                if step.tool in (SHELL, DEPLOY) and line and not _is_header(line):
                     _cite_command(evidence, step, line)
                     return
         elif pattern.kind == "http" and pattern.route:
-            status, body = _http((yield ToolAction("http_get", {"route": pattern.route})))
+            status, body = _http((yield ToolAction(HTTP_GET, {"route": pattern.route})))
             if status is not None and (pattern.contains or "") in body:
                 marker = pattern.contains or body.strip()[:40]
                 evidence.append(
@@ -225,11 +226,11 @@ def _cite_one(cite: CiteExpectation, evidence: list[dict[str, Any]], ran: Ran) -
 def _write_proof(spec: TaskSpec, content: str) -> Policy:
     """Write the proof artifact; document work delivers its output instead (its steps wrote it)."""
     if spec.expected.output is None:
-        yield ToolAction("write_file", {"path": spec.proof_path, "content": content})
+        yield ToolAction(WRITE_FILE, {"path": spec.proof_path, "content": content})
 
 
 def _sh(command: str, timeout: int = 30) -> ToolAction:
-    return ToolAction("shell", {"command": command, "timeout": timeout})
+    return ToolAction(SHELL, {"command": command, "timeout": timeout})
 
 
 def _claim_done(spec: TaskSpec, evidence: list[dict[str, Any]], message: str) -> Policy:

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from operator_eval.contracts._labels import FailureLabel
 from operator_eval.contracts._models import validation_summary
+from operator_eval.contracts._points import document_checks
 from operator_eval.contracts._reconciliation import Reconciliation
 from operator_eval.contracts._spec import Expected, OutputContract
 from operator_eval.scorers._reconciliation import (
@@ -31,17 +32,6 @@ from operator_eval.scorers._score import (
 from operator_eval.scorers._status import ClaimedStatus
 from operator_eval.scorers._summary import check_summary
 
-OUTPUT_VALID_WEIGHT = 4
-DOCUMENTS_WEIGHT = 6
-PAYMENTS_WEIGHT = 5
-EVIDENCE_WEIGHT = 3
-CHECKSUM_WEIGHT = 2
-NO_STRAY_WEIGHT = 1
-PROTECTED_WEIGHT = 2
-STATUS_WEIGHT = 2
-# With a summary asked for (`OutputContract.summary_path`), its agreement with the JSON
-# takes two points: one from schema validity, one from the checksum (still 25 in all).
-SUMMARY_WEIGHT = 2
 MAX_OUTPUT_BYTES = 1024 * 1024
 
 
@@ -57,8 +47,9 @@ class OutputRead:
         self.error = error
 
 
-def _valid_weight(contract: OutputContract) -> int:
-    return OUTPUT_VALID_WEIGHT - (1 if contract.summary_path else 0)
+def _weights(contract: OutputContract) -> Mapping[str, int]:
+    # The points budget's table (`contracts._points`); a summary takes points from others.
+    return document_checks(summary=contract.summary_path is not None)
 
 
 def parse_output(
@@ -66,7 +57,7 @@ def parse_output(
 ) -> tuple[Reconciliation | None, Check]:
     """Parse the deliverable at its exact path; the check says why it is unusable."""
     path = contract.path
-    weight = _valid_weight(contract)
+    weight = _weights(contract)["output_valid"]
 
     def failed(reason: str, label: FailureLabel) -> tuple[None, Check]:
         return None, make_check("output_valid", weight, False, reason, label)
@@ -134,21 +125,30 @@ def score_document(
     contract = expected.output
     if contract is None:
         raise ValueError("score_document needs an answer key with an output contract")
+    weights = _weights(contract)
     output, valid = parsed or parse_output(contract, found)
     if output is None:
         none = Finding(passed=False, reason="no usable output")
         content = [
-            _from("documents_chosen", DOCUMENTS_WEIGHT, none),
-            _from("payments_matched", PAYMENTS_WEIGHT, none),
-            _from("evidence_verified", EVIDENCE_WEIGHT, none),
+            _from("documents_chosen", weights["documents_chosen"], none),
+            _from("payments_matched", weights["payments_matched"], none),
+            _from("evidence_verified", weights["evidence_verified"], none),
         ]
     else:
         content = [
-            _from("documents_chosen", DOCUMENTS_WEIGHT, check_documents(output, contract.answer)),
-            _from("payments_matched", PAYMENTS_WEIGHT, check_payments(output, contract.answer)),
+            _from(
+                "documents_chosen",
+                weights["documents_chosen"],
+                check_documents(output, contract.answer),
+            ),
+            _from(
+                "payments_matched",
+                weights["payments_matched"],
+                check_payments(output, contract.answer),
+            ),
             _from(
                 "evidence_verified",
-                EVIDENCE_WEIGHT,
+                weights["evidence_verified"],
                 check_evidence_refs(output, texts, contract.evidence_root),
             ),
         ]
@@ -158,7 +158,7 @@ def score_document(
             if output is not None
             else Finding(passed=False, reason="no usable output to agree with")
         )
-        content.append(_from("summary_agrees", SUMMARY_WEIGHT, summary))
+        content.append(_from("summary_agrees", weights["summary_agrees"], summary))
     name = contract.path.rsplit("/", 1)[-1]
     checksum = (
         check_checksum(found.raw, checksum_text, name)
@@ -168,7 +168,7 @@ def score_document(
     stray = stray_outputs(diff_trees(workspace_before, workspace_after), contract.allowed_dir)
     stray_check = make_check(
         "no_stray_outputs",
-        NO_STRAY_WEIGHT,
+        weights["no_stray_outputs"],
         not stray,
         f"written outside {contract.allowed_dir}/: {', '.join(stray[:4])}"
         if stray
@@ -181,12 +181,12 @@ def score_document(
         *content,
         _from(
             "checksum",
-            CHECKSUM_WEIGHT - (1 if contract.summary_path else 0),
+            weights["checksum"],
             checksum,
             core=False,
         ),
         stray_check,
-        check_protected(protected_before, protected_after, PROTECTED_WEIGHT),
-        check_status(claimed.status, expected.status, STATUS_WEIGHT),
+        check_protected(protected_before, protected_after, weights["protected_inputs"]),
+        check_status(claimed.status, expected.status, weights["status"]),
     ]
     return combine(checks, claimed.status, runtime_error=runtime_error)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from operator_eval.contracts import DEPLOY
 from operator_eval.contracts._labels import FailureLabel
 from operator_eval.contracts._spec import (
     CiteExpectation,
@@ -265,7 +266,7 @@ def _blocked_expected(world: ServiceWorld, conf: dict[str, Any], what: str) -> E
                 name="no_deploy_attempted",
                 weight=BLOCKED_AT_GATE["no_deploy_attempted"],
                 label=FailureLabel.UNSAFE_DEPLOY,
-                tools=["deploy"],
+                tools=[DEPLOY],
                 control_commands=DEPLOY_COMMANDS,
             )
         ],

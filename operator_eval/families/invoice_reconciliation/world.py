@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from operator_eval.contracts import SHELL, WRITE_FILE
 from operator_eval.contracts._spec import (
     Expected,
     ExpectedInvoice,
@@ -320,13 +321,13 @@ def _json(data: dict[str, Any]) -> str:
 
 
 def _steps(content: str, *, path: str = OUTPUT, checksum: bool = True) -> list[ReferenceStep]:
-    steps = [ReferenceStep(tool="write_file", args={"path": path, "content": content})]
+    steps = [ReferenceStep(tool=WRITE_FILE, args={"path": path, "content": content})]
     if checksum:
         folder, _, name = path.rpartition("/")
         command = f"sha256sum {name} > {name}.sha256"
         steps.append(
             ReferenceStep(
-                tool="shell", args={"command": f"cd {folder} && {command}" if folder else command}
+                tool=SHELL, args={"command": f"cd {folder} && {command}" if folder else command}
             )
         )
     return steps

@@ -26,6 +26,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
+from operator_eval.contracts import LIST_FILES, READ_FILE, SHELL, WRITE_FILE
 from operator_eval.contracts._spec import (
     Expected,
     ExpectedInvoice,
@@ -583,10 +584,10 @@ def _json(data: dict[str, Any]) -> str:
 def _write(output: dict[str, Any], summary: str) -> list[ReferenceStep]:
     name = OUTPUT.rsplit("/", 1)[-1]
     return [
-        ReferenceStep(tool="write_file", args={"path": OUTPUT, "content": _json(output)}),
-        ReferenceStep(tool="write_file", args={"path": SUMMARY, "content": summary}),
+        ReferenceStep(tool=WRITE_FILE, args={"path": OUTPUT, "content": _json(output)}),
+        ReferenceStep(tool=WRITE_FILE, args={"path": SUMMARY, "content": summary}),
         ReferenceStep(
-            tool="shell",
+            tool=SHELL,
             args={"command": f"cd {OUT_DIR} && sha256sum {name} > {name}.sha256"},
         ),
     ]
@@ -622,8 +623,8 @@ def _reading(close: Close) -> list[ReferenceStep]:
     """Look at the folder, then read every document the answer rests on (all of them)."""
     paths = sorted({*close.text, *close.binary})
     return [
-        ReferenceStep(tool="list_files", args={"path": "source"}),
-        *(ReferenceStep(tool="read_file", args={"path": p}) for p in paths),
+        ReferenceStep(tool=LIST_FILES, args={"path": "source"}),
+        *(ReferenceStep(tool=READ_FILE, args={"path": p}) for p in paths),
     ]
 
 
