@@ -4,7 +4,8 @@ Importing this package never imports langchain or langgraph. The pure
 functions (parse_proof, verify_evidence, read_claimed_status, score_operator,
 expectation_checks, ...) need neither Inspect nor a sandbox; the scorers work for
 any agent, from Inspect's own record of what its tools ran: see
-examples/foreign_project/ and `operator-eval check-proof`.
+examples/foreign_project/ and `operator-eval check-proof`. The schemas they read (Proof,
+Reconciliation, ToolRecord) are defined in `operator_eval.contracts` and exported here too.
 """
 
 from operator_eval.contracts._labels import FailureLabel
@@ -22,6 +23,7 @@ from operator_eval.contracts._reconciliation import (
     InvoiceEntry,
     Reconciliation,
 )
+from operator_eval.contracts._tools import ToolRecord
 from operator_eval.scorers._expect import (
     Expectation,
     ExpectCheck,
@@ -91,6 +93,7 @@ __all__ = [
     "Proof",
     "ProofParse",
     "Reconciliation",
+    "ToolRecord",
     "TrajectoryVerdict",
     "WorldFacts",
     "combine",

@@ -1,3 +1,5 @@
+# Why long: one family's generator, read top to bottom: the month's data, the documents
+# and bank exports built from it, then the answer key and the reference fix.
 """Generate invoice_reconciliation worlds: a folder of real documents and one deliverable.
 
 Every sample carries the revision trap: an invoice was re-issued as `<n>-R1` by

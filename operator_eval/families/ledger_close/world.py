@@ -1,3 +1,5 @@
+# Why long: one family's generator, read top to bottom: the close's data, the folder of
+# documents built from it, then the answer and each flaw's wrong answer derived from the same data.
 """Generate ledger_close worlds: a month-end close at real size, one JSON and its summary.
 
 Each sample is a folder of 30+ documents (invoice, quote and credit-note PDFs, the emails
