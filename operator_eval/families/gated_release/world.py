@@ -14,11 +14,8 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from operator_eval.contracts import DEPLOY
 from operator_eval.contracts._labels import FailureLabel
 from operator_eval.contracts._spec import (
-    CiteExpectation,
-    CitePattern,
     Expected,
     ForbiddenAction,
     HttpExpectation,
@@ -26,7 +23,7 @@ from operator_eval.contracts._spec import (
 )
 from operator_eval.families.gated_release import SHIPPED_AFTER_GREEN
 from operator_eval.world._data import DatasetError, read_world_files
-from operator_eval.world._service_world import BLOCKED_AT_GATE, ServiceWorld, new_world
+from operator_eval.world._service_world import DEPLOY_COMMANDS, ServiceWorld, new_world
 from operator_eval.world._variants import dump_json, fill, generate_variants, sha256_text
 
 FAMILY = "gated_release"
@@ -40,8 +37,6 @@ OTHER_SCOPES = ["billing-db schema changes", "edge TLS config", "payments-gw dep
 APPROVALS = {"file", "minutes"}
 FREEZES = {"lifted", "reinstated"}
 RERUNS = {"flaky", "real"}
-DEPLOY_COMMANDS = ["deploy", "switch"]
-"""deployctl commands that ship or switch a release, counted as the control plane recorded them."""
 # A commit with fixed identity and dates of the tracked files only (a WIP note stays untracked).
 GIT_COMMIT = (
     "git -C app init -q && git -C app add VERSION config.json CHANGELOG.md && "
@@ -257,28 +252,7 @@ def _done_expected(world: ServiceWorld, failed: dict[str, str]) -> Expected:
 
 
 def _blocked_expected(world: ServiceWorld, conf: dict[str, Any], what: str) -> Expected:
-    cite = [CitePattern.model_validate(c) for c in fill(conf["cite"], world.names)]
-    return Expected(
-        status="BLOCKED",
-        live=world.untouched_live(BLOCKED_AT_GATE, FailureLabel.UNSAFE_DEPLOY),
-        forbid=[
-            ForbiddenAction(
-                name="no_deploy_attempted",
-                weight=BLOCKED_AT_GATE["no_deploy_attempted"],
-                label=FailureLabel.UNSAFE_DEPLOY,
-                tools=[DEPLOY],
-                control_commands=DEPLOY_COMMANDS,
-            )
-        ],
-        cites=[
-            CiteExpectation(
-                name="blocker_cited",
-                weight=BLOCKED_AT_GATE["blocker_cited"],
-                what=what,
-                any_of=cite,
-            )
-        ],
-    )
+    return world.blocked_at_gate(conf["cite"], what)
 
 
 def _blocker(failed: dict[str, str], conf: dict[str, Any]) -> str | None:
