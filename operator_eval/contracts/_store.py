@@ -50,9 +50,9 @@ class _Record(StoreModel):
     @classmethod
     def read(cls, store: Store | Mapping[str, Any]) -> Self:
         """A detached copy of the record in `store` (reading it writes nothing back)."""
-        items = store.items()
-        ours = {k: v for k, v in items if k.startswith(f"{STORE_PREFIX}:")}
-        return cls(store=Store(ours))
+        # Only this record's keys are copied (Store deep-copies what it is given).
+        wanted = {cls.key(name) for name in cls.model_fields if name not in ("store", "instance")}
+        return cls(store=Store({k: v for k, v in store.items() if k in wanted}))
 
 
 class WorldRecord(_Record):
