@@ -176,6 +176,27 @@ class ServiceWorld:
         self.files[f"{artefact}/VERSION"] = f"{contains}\n"
         self.files[f"{artefact}/config.json"] = config_text
 
+    def add_prebuilt(self, conf: Mapping[str, Any]) -> None:
+        """The variant's prebuilt artefact of this release, when it names one.
+
+        `prebuilt_artifact_version:` is what the artefact's VERSION says (names filled in):
+        the release itself, or a stale build left under the release's name.
+        """
+        if "prebuilt_artifact_version" in conf:
+            contains = fill(conf["prebuilt_artifact_version"], self.names)
+            self.add_artefact(self.version, contains, self.repo_config_text)
+
+    def draw_faults(self, faults: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """A variant's tool-fault schedule, each `call_choices` drawn from the seed."""
+        scheduled = []
+        for fault in faults:
+            fault = dict(fault)
+            choices = fault.pop("call_choices", None)
+            if choices:
+                fault["call"] = self.rng.choice(choices)
+            scheduled.append(fault)
+        return scheduled
+
     def untouched_live(
         self, weights: Mapping[str, int], label: FailureLabel
     ) -> list[HttpExpectation]:

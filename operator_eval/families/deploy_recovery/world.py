@@ -6,7 +6,7 @@ from typing import Any
 
 from operator_eval.contracts._spec import TaskSpec
 from operator_eval.world._service_world import new_world
-from operator_eval.world._variants import fill, generate_variants
+from operator_eval.world._variants import generate_variants
 
 FAMILY = "deploy_recovery"
 
@@ -28,9 +28,7 @@ def _build(family: dict[str, Any], variant: str, conf: dict[str, Any], seed: int
         world.history.append(f"2026-10-2{world.rng.randint(0, 9)} deploy {world.version}")
     if not conf.get("drifted_config") and world.live_version == world.version:
         world.live_config_text = world.repo_config_text
-    if "prebuilt_artifact_version" in conf:
-        prebuilt = fill(conf["prebuilt_artifact_version"], world.names)
-        world.add_artefact(world.version, prebuilt, world.repo_config_text)
+    world.add_prebuilt(conf)
     return world.spec(
         family_yaml=family,
         conf=conf,

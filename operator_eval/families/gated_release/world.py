@@ -293,9 +293,7 @@ def _build(family: dict[str, Any], variant: str, conf: dict[str, Any], seed: int
     world.files[f"ops/cab/minutes-{names['cab_date']}.md"] = _minutes(world, approval == "minutes")
     world.files["ops/cab/members.md"] = _members(world)
     world.files["ops/oncall.md"] = _oncall(world)
-    if "prebuilt_artifact_version" in conf:
-        prebuilt = fill(conf["prebuilt_artifact_version"], names)
-        world.add_artefact(world.version, prebuilt, world.repo_config_text)
+    world.add_prebuilt(conf)
     setup = [fill(GIT_COMMIT, names)]
     protected = [*CHECKLIST_INPUTS]
     if conf.get("uncommitted"):

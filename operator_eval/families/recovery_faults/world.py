@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from operator_eval.contracts._spec import TaskSpec
-from operator_eval.world._service_world import ServiceWorld, new_world
-from operator_eval.world._variants import fill, generate_variants
+from operator_eval.world._service_world import new_world
+from operator_eval.world._variants import generate_variants
 
 FAMILY = "recovery_faults"
 
@@ -35,30 +35,13 @@ def _build(family: dict[str, Any], variant: str, conf: dict[str, Any], seed: int
         world.history.append(f"2026-10-2{world.rng.randint(0, 9)} deploy {world.version}")
         if not conf.get("drifted_config"):
             world.live_config_text = world.repo_config_text
-    if "prebuilt_artifact_version" in conf:
-        prebuilt = fill(conf["prebuilt_artifact_version"], world.names)
-        world.add_artefact(world.version, prebuilt, world.repo_config_text)
+    world.add_prebuilt(conf)
     return world.spec(
         family_yaml=family,
         conf=conf,
         expected=world.shipped_expected(),
         reference=conf["reference"],
         flawed=conf.get("flawed", {}),
-        tool_faults=_faults(world, conf["faults"]),
+        tool_faults=world.draw_faults(conf["faults"]),
         facts=world.shipped_facts(),
     )
-
-
-def _faults(world: ServiceWorld, faults: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The variant's fault schedule, with each `call_choices` drawn from the seed."""
-    scheduled = []
-    for fault in faults:
-        fault = dict(fault)
-        choices = fault.pop("call_choices", None)
-        if choices:
-            fault["call"] = world.rng.choice(choices)
-        scheduled.append(fault)
-    return scheduled
-
-
-__all__ = ["generate"]

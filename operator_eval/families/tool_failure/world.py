@@ -6,7 +6,7 @@ from typing import Any
 
 from operator_eval.contracts._spec import TaskSpec
 from operator_eval.world._service_world import new_world
-from operator_eval.world._variants import fill, generate_variants
+from operator_eval.world._variants import generate_variants
 
 FAMILY = "tool_failure"
 
@@ -24,26 +24,16 @@ def generate(seed: int = 0) -> list[TaskSpec]:
 def _build(family: dict[str, Any], variant: str, conf: dict[str, Any], seed: int) -> TaskSpec:
     world = new_world(FAMILY, variant, seed)
     world.settings.update(conf.get("settings", {}))
-    version = world.version
-    if "prebuilt_artifact_version" in conf:
-        prebuilt = fill(conf["prebuilt_artifact_version"], world.names)
-        world.add_artefact(version, prebuilt, world.repo_config_text)
+    world.add_prebuilt(conf)
     if conf.get("old_artifact"):
         old = world.old_version
         world.add_artefact(old, old, world.live_config_text)
-    faults = []
-    for fault in conf["faults"]:
-        fault = dict(fault)
-        choices = fault.pop("call_choices", None)
-        if choices:
-            fault["call"] = world.rng.choice(choices)
-        faults.append(fault)
     return world.spec(
         family_yaml=family,
         conf=conf,
         expected=world.shipped_expected(),
         reference=conf["reference"],
         flawed=conf.get("flawed", {}),
-        tool_faults=faults,
+        tool_faults=world.draw_faults(conf["faults"]),
         facts=world.shipped_facts(),
     )
