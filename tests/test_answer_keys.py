@@ -78,10 +78,10 @@ from inspect_ai.util import SandboxEnvironment, sandbox
 import operator_eval
 from operator_eval._paths import data_dir
 from operator_eval.contracts import TaskSpec
+from operator_eval.families import family_names as families
 from operator_eval.sandbox import BwrapConfig, BwrapSandboxEnvironment, bwrap_problem
 from operator_eval.world import build_dataset, generate_specs, world_cleanup, world_setup
 from operator_eval.world._data import family_file
-from operator_eval.world._sample import families
 
 PROBLEM = bwrap_problem()
 # CI installs bubblewrap: there a broken bwrap must fail these tests, not skip them.

@@ -22,9 +22,9 @@ from inspect_ai import Task
 from inspect_ai.util import SandboxEnvironmentSpec
 
 from operator_eval import tasks
+from operator_eval.families import family_names as families
 from operator_eval.tasks._family import container_config, resolve_sandbox
 from operator_eval.world import generate_specs
-from operator_eval.world._sample import families
 
 CONTAINERS = Path(tasks.__file__).resolve().parents[1] / "sandbox" / "containers"
 ROOT = CONTAINERS.parents[2]

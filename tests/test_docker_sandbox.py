@@ -44,12 +44,12 @@ from test_answer_keys import (
 
 from operator_eval.bench._docker import docker_overhead
 from operator_eval.bench._docker import docker_problem as bench_docker_problem
+from operator_eval.families import family_names as families
 from operator_eval.policies import HOSTILE, HOSTILE_LABELS
 from operator_eval.policies._hostile_sandbox import escape_targets
 from operator_eval.tasks import deploy_recovery, safety_gate
 from operator_eval.tasks._family import resolve_sandbox
 from operator_eval.world import build_dataset, world_cleanup, world_setup
-from operator_eval.world._sample import families
 
 REQUIRED = (24, 0, 6)
 BASE_IMAGE = "operator-eval-base:bookworm"

@@ -49,8 +49,9 @@ def _load(package: str) -> Family:
 
 def registered() -> dict[str, Family]:
     """Every registered family by name, in registration order (loaded once)."""
+    loaded = {f.package for f in _loaded.values()}
     for package in FAMILY_PACKAGES:
-        if not any(f.package == package for f in _loaded.values()):
+        if package not in loaded:
             family = _load(package)
             if family.name in _loaded:
                 raise FamilyRegistryError(

@@ -6,13 +6,8 @@ from inspect_ai.dataset import MemoryDataset, Sample
 
 from operator_eval.contracts._points import declared_problem, world_checks_problem
 from operator_eval.contracts._spec import TaskSpec
-from operator_eval.families import Family, family_names, get_family
+from operator_eval.families import Family, get_family
 from operator_eval.world._data import DatasetError, family_file
-
-
-def families() -> list[str]:
-    """The names of every task family, in a stable order (the family registry's)."""
-    return family_names()
 
 
 def generate_specs(family: str, seed: int = 0) -> list[TaskSpec]:
